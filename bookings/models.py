@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from restaurants.models import Restaurant
+
+CLIENT_NAME_MAX = 100
+PARTY_SIZE_MAX = 50
+
+
+class Guest(models.Model):
+    """A guest of one restaurant, matched by phone; visits come from their bookings."""
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(_("name"), max_length=CLIENT_NAME_MAX)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, default="")
+    email = models.EmailField(_("e-mail"), blank=True, default="")
+    notes = models.TextField(_("notes"), blank=True, default="", max_length=2000)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("guest")
+        verbose_name_plural = _("guests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restaurant", "phone"],
+                condition=~models.Q(phone=""),
+                name="one_guest_per_phone",
+            )
+        ]
+        indexes = [models.Index(fields=["restaurant", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.phone}".strip()
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        SEATED = "seated", _("Seated")
+        COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("Host page")
+        API = "api", _("API")
+        ASSISTANT = "assistant", _("AI host")
+        ADMIN = "admin", _("Admin")
+
+    # The bookings that hold a table. Cancelled and no-show ones free it.
+    ACTIVE_STATUSES = (Status.CONFIRMED, Status.SEATED, Status.COMPLETED)
+
+    # Which status changes a host may make. Reinstating a freed booking takes a table again,
+    # so those changes are checked against the slot's free tables.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.CONFIRMED: (Status.SEATED, Status.NO_SHOW, Status.CANCELLED),
+        Status.SEATED: (Status.COMPLETED, Status.CONFIRMED, Status.CANCELLED),
+        Status.COMPLETED: (Status.SEATED,),
+        Status.NO_SHOW: (Status.CONFIRMED, Status.SEATED),
+        Status.CANCELLED: (Status.CONFIRMED,),
+    }
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="bookings")
+    guest = models.ForeignKey(
+        Guest, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings"
+    )
+    date = models.DateField(_("date"))
+    time_slot = models.CharField(_("time"), max_length=5)
+    client_name = models.CharField(_("guest name"), max_length=CLIENT_NAME_MAX)
+    party_size = models.PositiveSmallIntegerField(
+        _("party size"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(PARTY_SIZE_MAX)],
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, default="")
+    email = models.EmailField(_("e-mail"), blank=True, default="")
+    notes = models.TextField(_("notes"), blank=True, default="", max_length=1000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["date", "time_slot", "id"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        indexes = [
+            # Covers the slot-count aggregate: restaurant and date, grouped by slot, by status.
+            models.Index(
+                fields=["restaurant", "date", "time_slot", "status"], name="booking_day_slots"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_name}, {self.date:%Y-%m-%d} {self.time_slot}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    def can_change_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())

@@ -1,0 +1,107 @@
+"""The brief's slot cache: `slots:{restaurant_id}:{date}` → JSON list, TTL one hour.
+
+With Redis (REDIS_URL) the key is written exactly so, without Django's prefix or version, so
+other clients of the brief's cache keep working. Without Redis, Django's in-process cache.
+
+No reader may see a stale count. A reader that missed the cache WATCHes the restaurant's
+generation key before it reads the database and writes its result in a MULTI/EXEC; a writer
+bumps that generation and deletes the day's key after its transaction commits. A reader whose
+database read raced a booking therefore either fails its EXEC or has its value deleted after it.
+Redis errors are logged and the database answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+Slots = list[dict]
+
+
+def slots_key(restaurant_id: int, date: dt.date) -> str:
+    return f"slots:{restaurant_id}:{date.isoformat()}"
+
+
+def _generation_key(restaurant_id: int) -> str:
+    return f"slots-generation:{restaurant_id}"
+
+
+def _redis():
+    """The raw Redis client, or None when the cache is not Redis."""
+    if not settings.REDIS_URL:
+        return None
+    from django_redis import get_redis_connection
+
+    return get_redis_connection("default")
+
+
+def read_through(restaurant_id: int, date: dt.date, compute: Callable[[], Slots]) -> Slots:
+    key = slots_key(restaurant_id, date)
+    client = _redis()
+    if client is None:
+        slots = cache.get(key)
+        if slots is None:
+            slots = compute()
+            cache.set(key, slots, settings.SLOTS_CACHE_TTL)
+        return slots
+
+    from redis.exceptions import RedisError, WatchError
+
+    try:
+        raw = client.get(key)
+        if raw is not None:
+            return json.loads(raw)
+        pipe = client.pipeline(transaction=True)
+        pipe.watch(_generation_key(restaurant_id))
+    except RedisError as exc:
+        logger.warning("Redis unavailable, reading slots from the database: %s", exc)
+        return compute()
+
+    try:
+        slots = compute()
+        pipe.multi()
+        pipe.set(key, json.dumps(slots, separators=(",", ":")), ex=settings.SLOTS_CACHE_TTL)
+        pipe.execute()
+    except WatchError:
+        pass  # A booking changed the restaurant meanwhile: answer, but don't cache this read.
+    except RedisError as exc:
+        logger.warning("Redis unavailable, slots not cached: %s", exc)
+    finally:
+        pipe.reset()
+    return slots
+
+
+def forget(restaurant_id: int, date: dt.date | None = None) -> None:
+    """Drop one day's cached slots, or every day's when `date` is None (hours, table count)."""
+    client = _redis()
+    if client is None:
+        if date is None:
+            cache.clear()
+        else:
+            cache.delete(slots_key(restaurant_id, date))
+        return
+
+    from redis.exceptions import RedisError
+
+    try:
+        pipe = client.pipeline(transaction=True)
+        pipe.incr(_generation_key(restaurant_id))
+        pipe.expire(_generation_key(restaurant_id), 2 * settings.SLOTS_CACHE_TTL)
+        if date is not None:
+            pipe.delete(slots_key(restaurant_id, date))
+        pipe.execute()
+        if date is None:
+            keys = list(client.scan_iter(match=f"slots:{restaurant_id}:*", count=500))
+            if keys:
+                client.delete(*keys)
+    except RedisError as exc:
+        logger.error(
+            "Redis unavailable, cached slots of restaurant %s not cleared: %s", restaurant_id, exc
+        )

@@ -1,0 +1,98 @@
+"""Shared fixtures: restaurants, users with roles, and the rules for service-bound tests.
+
+Tests marked `postgres`, `redis` or `browser` need that component. Where it is missing they are
+skipped with the reason, except when REQUIRE_SERVICES=1 (CI's PostgreSQL + Redis run), where a
+missing component fails them instead, so CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Fast hashing and plain static files (no collectstatic manifest) for tests only.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _missing(marker: str) -> str | None:
+    if marker == "postgres" and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        return "needs PostgreSQL: set DB_URL=postgresql://…"
+    if marker == "redis" and not settings.REDIS_URL:
+        return "needs Redis: set REDIS_URL=redis://…"
+    if marker == "browser" and not shutil.which(CHROMIUM):
+        return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    strict = os.environ.get("REQUIRE_SERVICES") == "1"
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) and (reason := _missing(marker)):
+            if strict:
+                pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}")
+            pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def restaurant(db):
+    from restaurants.models import Restaurant
+
+    return Restaurant.objects.create(
+        name="Blue Door", default_table_count=5, time_zone="Europe/Moscow"
+    )
+
+
+@pytest.fixture
+def other_restaurant(db):
+    from restaurants.models import Restaurant
+
+    return Restaurant.objects.create(name="Elsewhere", default_table_count=3)
+
+
+def make_user(username: str, *, restaurant=None, role: str = "host", **extra):
+    from restaurants.models import Membership
+
+    user = get_user_model().objects.create_user(
+        username=username, password="s3cret-pass-word", **extra
+    )
+    if restaurant is not None:
+        Membership.objects.create(user=user, restaurant=restaurant, role=role)
+    return user
+
+
+@pytest.fixture
+def host(restaurant):
+    return make_user("host", restaurant=restaurant, role="host")
+
+
+@pytest.fixture
+def manager(restaurant):
+    return make_user("manager", restaurant=restaurant, role="manager")
+
+
+@pytest.fixture
+def tomorrow(restaurant) -> dt.date:
+    return restaurant.today() + dt.timedelta(days=1)

@@ -1,0 +1,9 @@
+"""ASGI entry point, for running under an ASGI server instead of gunicorn's gthread workers."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+
+application = get_asgi_application()

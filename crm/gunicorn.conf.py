@@ -1,0 +1,22 @@
+"""gunicorn settings: `gunicorn -c crm/gunicorn.conf.py crm.wsgi`.
+
+gthread workers: plain requests are served nearly as fast as by sync workers, and an open
+assistant stream holds one thread, not a whole worker, so streams never starve the API.
+The figures behind this choice are in the README.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "32"))
+# Streams stay open for as long as the model talks; the worker heartbeat is separate.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from crm.settings import database_from_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+asyncpg://crm_user:crm_password@db:5432/crm_db",
+        "postgresql://crm_user:crm_password@db:5432/crm_db",
+        "postgres://crm_user:crm_password@db:5432/crm_db",
+    ],
+)
+def test_db_url_accepts_the_briefs_forms(url):
+    config = database_from_url(url)
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["USER"], config["PASSWORD"]) == (
+        "crm_db",
+        "crm_user",
+        "crm_password",
+    )
+    assert (config["HOST"], config["PORT"]) == ("db", 5432)
+
+
+def test_db_url_accepts_sqlite_paths():
+    assert database_from_url("sqlite:////var/lib/crm/db.sqlite3")["NAME"] == (
+        "/var/lib/crm/db.sqlite3"
+    )
+
+
+def test_db_url_that_is_not_a_database_fails_loudly():
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url("nosuchdb://x")
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "JWT_SECRET", "ADMIN_PASSWORD", "DJANGO_SETTINGS_MODULE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_fails_on_insecure_defaults_naming_them():
+    result = manage("check", "--deploy")
+    assert result.returncode != 0
+    for name in ("SECRET_KEY", "JWT_SECRET", "ADMIN_PASSWORD"):
+        assert f"{name} uses its built-in default" in result.stderr
+    assert "Insecure built-in defaults in use: SECRET_KEY, ADMIN_PASSWORD, JWT_SECRET" in (
+        result.stderr
+    )
+
+
+def test_check_deploy_passes_with_real_secrets():
+    result = manage(
+        "check",
+        "--deploy",
+        SECRET_KEY="a-real-secret-" + "k" * 50,
+        JWT_SECRET="another-real-secret-value",
+        ADMIN_PASSWORD="a-strong-admin-password",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "crm.E001" not in result.stderr
+    assert "Insecure built-in defaults" not in result.stderr
+
+
+def test_bad_boolean_in_the_environment_fails_loudly():
+    result = manage("check", DEBUG="maybe", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr

@@ -1,0 +1,9 @@
+"""WSGI entry point, served by gunicorn (see crm/gunicorn.conf.py)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+
+application = get_wsgi_application()

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from restaurants.models import Membership, Restaurant, TableCountOverride
+
+
+def managed_restaurant_ids(request: HttpRequest) -> set[int]:
+    return set(
+        Membership.objects.filter(user=request.user, role=Membership.Role.MANAGER).values_list(
+            "restaurant_id", flat=True
+        )
+    )
+
+
+class ManagerAccessMixin:
+    """Managers (staff members with the manager role) see and edit only their restaurants."""
+
+    restaurant_path = "restaurant"
+
+    def _restaurant_id(self, obj) -> int | None:
+        return obj.pk if isinstance(obj, Restaurant) else obj.restaurant_id
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or bool(managed_restaurant_ids(request))
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        if request.user.is_superuser:
+            return True
+        ids = managed_restaurant_ids(request)
+        return bool(ids) if obj is None else self._restaurant_id(obj) in ids
+
+    has_change_permission = has_view_permission
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "restaurant" and not request.user.is_superuser:
+            kwargs["queryset"] = Restaurant.objects.filter(pk__in=managed_restaurant_ids(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request: HttpRequest):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        field = "pk" if self.model is Restaurant else f"{self.restaurant_path}_id"
+        return qs.filter(**{f"{field}__in": managed_restaurant_ids(request)})
+
+
+class TableCountOverrideInline(admin.TabularInline):
+    model = TableCountOverride
+    extra = 0
+    fields = ["date", "table_count", "note"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return True
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return True
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return True
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return True
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Restaurant)
+class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "name",
+        "default_table_count",
+        "opening_time",
+        "closing_time",
+        "slot_minutes",
+        "time_zone",
+        "host_choice",
+    ]
+    list_display_links = ["id", "name"]
+    search_fields = ["name"]
+    list_filter = ["time_zone", "host_choice"]
+    fieldsets = [
+        (None, {"fields": ["name", "default_table_count", "country", "time_zone"]}),
+        ("Hours", {"fields": ["opening_time", "closing_time", "slot_minutes"]}),
+        ("AI host", {"fields": ["host_choice", "greeting_text", "info_text"]}),
+    ]
+    inlines = [TableCountOverrideInline]
+
+    def get_inlines(self, request, obj):
+        # Managers edit the settings; who works where is for superusers.
+        if request.user.is_superuser:
+            return [TableCountOverrideInline, MembershipInline]
+        return [TableCountOverrideInline]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "restaurant", "role"]
+    list_filter = ["role", "restaurant"]
+    search_fields = ["user__username", "restaurant__name"]
+    autocomplete_fields = ["user", "restaurant"]

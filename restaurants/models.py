@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from functools import cached_property
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from restaurants.personas import PERSONA_CHOICES
+
+MAX_TABLES = 500
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value})
+
+
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+class Restaurant(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    default_table_count = models.PositiveSmallIntegerField(
+        _("tables"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TABLES)],
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default="RU",
+        help_text=_("Two-letter code; phone numbers without a country code are read as local."),
+    )
+    opening_time = models.TimeField(_("opens at"), default=dt.time(12, 0))
+    closing_time = models.TimeField(
+        _("closes at"),
+        default=dt.time(23, 0),
+        help_text=_("00:00 means midnight. The last slot ends by closing time."),
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot length, minutes"),
+        default=60,
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+    )
+    host_choice = models.CharField(
+        _("AI host persona"), max_length=40, blank=True, default="", choices=PERSONA_CHOICES
+    )
+    greeting_text = models.TextField(_("greeting"), blank=True, default="", max_length=1000)
+    info_text = models.TextField(
+        _("information for guests"), blank=True, default="", max_length=4000
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("restaurant")
+        verbose_name_plural = _("restaurants")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.slot_minutes and self.slot_minutes % 5:
+            raise ValidationError({"slot_minutes": _("Use a multiple of 5 minutes.")})
+        if self.opening_time and self.closing_time is not None:
+            if self._minutes(self.closing_time, closing=True) <= self._minutes(self.opening_time):
+                raise ValidationError({"closing_time": _("Closing time must be after opening.")})
+            if not self.slot_times():
+                raise ValidationError(
+                    {"slot_minutes": _("Not even one slot fits between opening and closing.")}
+                )
+        if self.country:
+            self.country = self.country.upper()
+
+    @staticmethod
+    def _minutes(value: dt.time, *, closing: bool = False) -> int:
+        minutes = value.hour * 60 + value.minute
+        # Closing at 00:00 means the end of the day, not its start.
+        return 24 * 60 if closing and minutes == 0 else minutes
+
+    def slot_times(self) -> list[str]:
+        """The day's slot start times, "HH:MM", in order: every slot that ends by closing."""
+        start = self._minutes(self.opening_time)
+        end = self._minutes(self.closing_time, closing=True)
+        step = self.slot_minutes
+        return [f"{m // 60:02d}:{m % 60:02d}" for m in range(start, end - step + 1, step)]
+
+    def has_slot(self, time_slot: str) -> bool:
+        return time_slot in self.slot_times()
+
+    @cached_property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def now(self) -> dt.datetime:
+        return timezone.now().astimezone(self.tz)
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    def slot_has_ended(self, date: dt.date, time_slot: str) -> bool:
+        """Whether the slot is over in the restaurant's own time zone.
+
+        A slot that has started but not ended can still be booked: that is a walk-in.
+        """
+        hours, minutes = map(int, time_slot.split(":"))
+        start = dt.datetime.combine(date, dt.time(hours, minutes), tzinfo=self.tz)
+        return start + dt.timedelta(minutes=self.slot_minutes) <= self.now()
+
+    def table_count_on(self, date: dt.date) -> int:
+        """The tables available on a date: its override if there is one, else the default."""
+        override = (
+            self.table_overrides.filter(date=date).values_list("table_count", flat=True).first()
+        )
+        return self.default_table_count if override is None else override
+
+
+class TableCountOverride(models.Model):
+    """A different number of tables on one date: a private event, a closed terrace."""
+
+    restaurant = models.ForeignKey(
+        Restaurant, on_delete=models.CASCADE, related_name="table_overrides"
+    )
+    date = models.DateField(_("date"))
+    table_count = models.PositiveSmallIntegerField(
+        _("tables"),
+        validators=[MaxValueValidator(MAX_TABLES)],
+        help_text=_("0 closes the restaurant for bookings that day."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("table count on a date")
+        verbose_name_plural = _("table counts on dates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restaurant", "date"], name="one_table_override_per_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.restaurant}: {self.table_count} on {self.date:%Y-%m-%d}"
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        HOST = "host", _("Host")
+        MANAGER = "manager", _("Manager")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.HOST)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "restaurant"], name="one_membership_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.restaurant} ({self.get_role_display()})"
