@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import CharField, Count, QuerySet, Value
 
 from bookings import slot_cache
 from bookings.models import Booking
-from restaurants.models import Restaurant
+from restaurants.models import Restaurant, TableCountOverride
 
 
 def slot_counts(*, restaurant: Restaurant, date: dt.date) -> dict[str, int]:
@@ -22,8 +22,22 @@ def slot_counts(*, restaurant: Restaurant, date: dt.date) -> dict[str, int]:
 
 
 def slots_for_day_uncached(*, restaurant: Restaurant, date: dt.date) -> list[dict]:
-    tables = restaurant.table_count_on(date)
-    booked = slot_counts(restaurant=restaurant, date=date)
+    """The day's slots from the database in one query: the counts and the day's table override."""
+    counts = (
+        Booking.objects.filter(restaurant=restaurant, date=date, status__in=Booking.ACTIVE_STATUSES)
+        .values_list("time_slot")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    # A slot is "HH:MM", so the override's row can travel under the empty key.
+    override = (
+        TableCountOverride.objects.filter(restaurant=restaurant, date=date)
+        .annotate(key=Value("", output_field=CharField()))
+        .values_list("key", "table_count")
+        .order_by()
+    )
+    booked = dict(counts.union(override, all=True))
+    tables = booked.pop("", restaurant.default_table_count)
     return [
         {
             "time": time,
@@ -40,6 +54,20 @@ def slots_for_day(*, restaurant: Restaurant, date: dt.date) -> list[dict]:
         restaurant.pk,
         date,
         lambda: slots_for_day_uncached(restaurant=restaurant, date=date),
+    )
+
+
+def slots_for_day_by_id(*, restaurant_id: int, date: dt.date) -> list[dict]:
+    """Like `slots_for_day`, loading the restaurant only on a cache miss.
+
+    Raises Restaurant.DoesNotExist when there is no such restaurant (and nothing is cached).
+    """
+    return slot_cache.read_through(
+        restaurant_id,
+        date,
+        lambda: slots_for_day_uncached(
+            restaurant=Restaurant.objects.get(pk=restaurant_id), date=date
+        ),
     )
 
 

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings import slot_cache
-from bookings.selectors import slots_for_day, slots_for_day_uncached
+from bookings.selectors import slots_for_day, slots_for_day_by_id, slots_for_day_uncached
 from bookings.services import booking_cancel, booking_create
+from restaurants.models import Restaurant
 from restaurants.services import restaurant_update_settings, table_override_set
 
 
@@ -42,12 +43,29 @@ def test_cached_read_makes_no_query(restaurant, tomorrow):
     assert len(queries) == 0
 
 
-def test_uncached_read_is_two_queries_whatever_the_bookings(restaurant, tomorrow):
-    for n in range(5):
+@pytest.mark.parametrize("bookings", [0, 1, 5])
+def test_uncached_read_is_one_query_whatever_the_bookings(restaurant, tomorrow, bookings):
+    table_override_set(restaurant=restaurant, date=tomorrow, table_count=6)
+    for n in range(bookings):
         book(restaurant, tomorrow, f"Guest {n}")
     with CaptureQueriesContext(connection) as queries:
-        slots_for_day_uncached(restaurant=restaurant, date=tomorrow)
-    assert len(queries) == 2  # the day's table count, the aggregate
+        slots = slots_for_day_uncached(restaurant=restaurant, date=tomorrow)
+    assert len(queries) == 1
+    assert at(slots) == {"time": "18:00", "booked": bookings, "free": 6 - bookings}
+
+
+def test_read_by_id_loads_the_restaurant_only_on_a_miss(restaurant, tomorrow):
+    with CaptureQueriesContext(connection) as queries:
+        first = slots_for_day_by_id(restaurant_id=restaurant.pk, date=tomorrow)
+    assert len(queries) == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert slots_for_day_by_id(restaurant_id=restaurant.pk, date=tomorrow) == first
+    assert len(queries) == 0
+
+
+def test_read_by_id_of_a_missing_restaurant_raises(db, tomorrow):
+    with pytest.raises(Restaurant.DoesNotExist):
+        slots_for_day_by_id(restaurant_id=999_999, date=tomorrow)
 
 
 @pytest.mark.redis
