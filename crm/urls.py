@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from crm import views
@@ -9,5 +9,6 @@ from crm import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("assistants/", include("assistant.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
