@@ -107,7 +107,8 @@ class AssistantAPIView(APIView):
                 raise NotFound(_("Restaurant not found."))
             restaurant = Restaurant.objects.filter(pk=restaurant_id).first()
         else:
-            mine = restaurants_for_user(user=request.user).order_by("pk")
+            # The same choice as the pages make: the session's, else the first by name.
+            mine = restaurants_for_user(user=request.user).order_by("name", "pk")
             chosen = restaurant_id or request.session.get("restaurant_id")
             restaurant = mine.filter(pk=chosen).first() if chosen else None
             if restaurant is None and restaurant_id is None:

@@ -113,18 +113,13 @@ def _free_slots(*, restaurant: Restaurant, date: dt.date) -> list[dict]:
     ]
 
 
-def find_free_slots(*, restaurant: Restaurant, arguments: dict, **_kwargs) -> ToolOutcome:
+def find_free_slots(*, restaurant: Restaurant, arguments: dict, **_kwargs) -> dict:
     date = _parse_date(arguments.get("date"), restaurant=restaurant)
     free = _free_slots(restaurant=restaurant, date=date)
-    result = {"date": date.isoformat(), "free_slots": free}
+    result: dict = {"date": date.isoformat(), "free_slots": free}
     if not free:
         result["note"] = "No free tables that day."
-    return ToolOutcome(
-        json.dumps(result),
-        _("Checked free tables on %(date)s: %(count)d free slots")
-        % {"date": date.isoformat(), "count": len(free)},
-        True,
-    )
+    return result
 
 
 def _party_size(value: object) -> object:
@@ -138,16 +133,15 @@ def _party_size(value: object) -> object:
 
 def create_booking(
     *, restaurant: Restaurant, arguments: dict, user: AbstractBaseUser | None
-) -> ToolOutcome:
+) -> dict:
     date = _parse_date(arguments.get("date"), restaurant=restaurant)
     time_slot = str(arguments.get("time_slot") or "").strip()
-    name = str(arguments.get("client_name") or "")
     try:
         booking = booking_create(
             restaurant=restaurant,
             date=date,
             time_slot=time_slot,
-            client_name=name,
+            client_name=str(arguments.get("client_name") or ""),
             party_size=_party_size(arguments.get("party_size", 2)),
             phone=str(arguments.get("phone") or ""),
             source=Booking.Source.ASSISTANT,
@@ -157,13 +151,12 @@ def create_booking(
         raise _ToolError(f"{exc.field}: {exc}") from None
     except SlotFull as exc:
         free = [slot["time"] for slot in _free_slots(restaurant=restaurant, date=date)]
-        content = {"error": exc.message, "other_free_slots_that_day": free}
-        return ToolOutcome(
-            json.dumps(content, ensure_ascii=False),
-            _("Could not book %(time)s: no free tables") % {"time": time_slot},
-            False,
-        )
-    content = {
+        return {
+            "error": exc.message,
+            "time_slot": time_slot,
+            "other_free_slots_that_day": free,
+        }
+    return {
         "status": "ok",
         "booking_id": booking.pk,
         "date": booking.date.isoformat(),
@@ -171,19 +164,38 @@ def create_booking(
         "client_name": booking.client_name,
         "party_size": booking.party_size,
     }
-    return ToolOutcome(
-        json.dumps(content, ensure_ascii=False),
-        _("Booked %(time)s on %(date)s for %(name)s")
-        % {
-            "time": booking.time_slot,
-            "date": booking.date.isoformat(),
-            "name": booking.client_name,
-        },
-        True,
-    )
 
 
 EXECUTORS = {"find_free_slots": find_free_slots, "create_booking": create_booking}
+
+
+def describe_result(name: str, result: dict) -> str:
+    """A tool's result in a few words for people: "Booked 18:00 on 2025-01-01 for Anna"."""
+    if "error" in result:
+        if name == "create_booking" and "other_free_slots_that_day" in result:
+            return _("Could not book %(time)s: no free tables") % {"time": result["time_slot"]}
+        return _("Could not do it: %(error)s") % {"error": result["error"]}
+    if name == "create_booking":
+        return _("Booked %(time)s on %(date)s for %(name)s") % {
+            "time": result.get("time_slot", ""),
+            "date": result.get("date", ""),
+            "name": result.get("client_name", ""),
+        }
+    if name == "find_free_slots":
+        return _("Checked free tables on %(date)s: %(count)d free slots") % {
+            "date": result.get("date", ""),
+            "count": len(result.get("free_slots", [])),
+        }
+    return _("Done")
+
+
+def describe_stored_result(name: str, content: str) -> str:
+    """`describe_result` for a stored tool message (its content is the result's JSON)."""
+    try:
+        result = json.loads(content)
+    except json.JSONDecodeError:
+        result = None
+    return describe_result(name, result if isinstance(result, dict) else {})
 
 
 def tool_started_summary(name: str) -> str:
@@ -209,10 +221,11 @@ def run_tool(
             raise _ToolError("The arguments are not valid JSON.") from None
         if not isinstance(arguments, dict):
             raise _ToolError("The arguments must be a JSON object.")
-        return executor(restaurant=restaurant, arguments=arguments, user=user)
+        result = executor(restaurant=restaurant, arguments=arguments, user=user)
     except _ToolError as exc:
-        return ToolOutcome(
-            json.dumps({"error": str(exc)}, ensure_ascii=False),
-            _("Could not do it: %(error)s") % {"error": exc},
-            False,
-        )
+        result = {"error": str(exc)}
+    return ToolOutcome(
+        json.dumps(result, ensure_ascii=False),
+        describe_result(name, result),
+        "error" not in result,
+    )

@@ -206,3 +206,53 @@ def test_errors_before_the_stream_are_json_even_for_an_event_stream_client(
         assert json.loads(response.read())["field"] == "message"
     finally:
         connection.close()
+
+
+def test_a_refused_booking_shows_as_failed_activity(
+    api, restaurant, tomorrow, assistant_profile, fake_openai
+):
+    restaurant.default_table_count = 1
+    restaurant.save()
+    Booking.objects.create(restaurant=restaurant, date=tomorrow, time_slot="19:00", client_name="A")
+    fake_openai.script(
+        Reply(
+            tool_calls=[
+                (
+                    "create_booking",
+                    {"date": tomorrow.isoformat(), "time_slot": "19:00", "client_name": "Bo"},
+                )
+            ]
+        ),
+        Reply(text="19:00 is full, 20:00 is free."),
+    )
+    sent = parse(b"".join(stream(api, "19:00 tomorrow").streaming_content))
+    tools = [event["tool"] for event in sent if "tool" in event]
+    assert tools[-1] == {
+        "name": "create_booking",
+        "status": "failed",
+        "text": "Could not book 19:00: no free tables",
+    }
+    assert Booking.objects.count() == 1
+
+
+def test_the_chat_page_session_may_stream_with_its_csrf_token(
+    restaurant, other_restaurant, host, assistant_profile, fake_openai
+):
+    from django.test import Client
+
+    fake_openai.script(Reply(text="Hello from the page."))
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(host)
+    body = {"assistant_id": "asst_demo", "message": "Hi"}
+
+    refused = browser.post(STREAM, body, content_type="application/json")
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
+
+    browser.get("/admin/login/")  # any page that sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    response = browser.post(STREAM, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
+    sent = parse(b"".join(response.streaming_content))
+    assert "".join(e["delta"] for e in sent if "delta" in e) == "Hello from the page."
+    assert Thread.objects.get().restaurant == restaurant
