@@ -211,6 +211,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "crm.api_errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SIMPLE_JWT = {
@@ -223,12 +224,37 @@ SIMPLE_JWT = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Restaurant CRM API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Table bookings for a restaurant. Sign in at `POST /auth/login`, then send "
+        "`Authorization: Bearer <access_token>` with every other request. A restaurant you do "
+        "not belong to answers 404, like a missing one. Errors are JSON: `detail` says what "
+        "went wrong (naming the field), `errors` lists field errors, `code` is for programs."
+    ),
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No validator badge: it would send the schema to another host.
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "validatorUrl": None},
+    # The schema and the docs are public: they describe the API, they hold no data.
+    "SERVE_AUTHENTICATION": [],
+    # Sign-in's authentication class only answers 401 with a challenge; it is not a scheme.
+    "AUTHENTICATION_WHITELIST": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["crm.api.schema_endpoints"],
+    "ENUM_NAME_OVERRIDES": {
+        "BookingStatusEnum": "bookings.models.Booking.Status",
+        "BookingSourceEnum": "bookings.models.Booking.Source",
+    },
+    "TAGS": [
+        {"name": "auth", "description": "Sign in and renew tokens."},
+        {"name": "bookings", "description": "Slots, bookings and their statuses."},
+        {"name": "restaurants", "description": "A restaurant's settings."},
+    ],
 }
 
 CORS_ALLOWED_ORIGINS = env_list("FRONTEND_ORIGIN", "http://localhost:5173")
+# Let browser clients read where a new booking lives and why a token was refused.
+CORS_EXPOSE_HEADERS = ["Location", "WWW-Authenticate"]
 
 # --- Assistant ------------------------------------------------------------------------------
 
