@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "auditlog",
     "crm",
     "restaurants",
     "bookings",
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "crm.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -237,6 +239,21 @@ OPENAI_API_KEY = env_str("OPENAI_API_KEY", "")
 OPENAI_BASE_URL = env_str("OPENAI_BASE_URL", "")
 OPENAI_MODEL = env_str("OPENAI_MODEL", "gpt-4o-mini")
 ASSISTANT_ID = env_str("ASSISTANT_ID", "asst_demo")
+
+# --- Audit trail ----------------------------------------------------------------------------
+
+# Who changed which booking or setting, when, and what: readable in admin under "Log entries".
+AUDITLOG_INCLUDE_TRACKING_MODELS = tuple(
+    {"model": model, "exclude_fields": ["created_at", "updated_at"]}
+    for model in (
+        "restaurants.Restaurant",
+        "restaurants.TableCountOverride",
+        "restaurants.Membership",
+        "bookings.Booking",
+        "bookings.Guest",
+    )
+)
+AUDITLOG_STORE_JSON_CHANGES = True
 
 # --- Internationalization -------------------------------------------------------------------
 
