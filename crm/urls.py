@@ -47,6 +47,7 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("", include((api_patterns, "api"))),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
