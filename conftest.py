@@ -96,3 +96,49 @@ def manager(restaurant):
 @pytest.fixture
 def tomorrow(restaurant) -> dt.date:
     return restaurant.today() + dt.timedelta(days=1)
+
+
+PASSWORD = "s3cret-pass-word"
+
+
+def api_login(client, username: str, password: str = PASSWORD) -> dict:
+    """Sign in through `POST /auth/login` and send the token from now on; the login answer."""
+    response = client.post(
+        "/auth/login", {"username": username, "password": password}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access_token']}")
+    return response.json()
+
+
+def api_client_for(user, password: str = PASSWORD):
+    """A DRF test client holding a real token of `user`, got from `/auth/login`."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    api_login(client, user.get_username(), password)
+    return client
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser(
+        username="root", password=PASSWORD, email="root@example.com"
+    )
+
+
+@pytest.fixture
+def host_api(host):
+    return api_client_for(host)
+
+
+@pytest.fixture
+def manager_api(manager):
+    return api_client_for(manager)
+
+
+@pytest.fixture
+def anon_api():
+    from rest_framework.test import APIClient
+
+    return APIClient()

@@ -78,3 +78,8 @@ def bookings_for_day(
     if statuses:
         qs = qs.filter(status__in=statuses)
     return qs.order_by("time_slot", "created_at", "id")
+
+
+def booking_by_id(*, booking_id: int) -> Booking | None:
+    """A booking with its restaurant, or None. Whether the caller may see it is theirs to check."""
+    return Booking.objects.select_related("restaurant").filter(pk=booking_id).first()

@@ -8,8 +8,12 @@ is refused at once, since the user is looked up on every request.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
 from rest_framework.request import Request
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from restaurants.models import Membership, Restaurant
@@ -30,9 +34,30 @@ def refresh_token_for(user: AbstractBaseUser) -> RefreshToken:
     if primary is None and user.is_superuser:
         primary = Restaurant.objects.order_by("pk").values_list("pk", flat=True).first()
     token = RefreshToken.for_user(user)
+    token["username"] = user.get_username()
     token["restaurant_id"] = primary
     token["restaurants"] = {str(pk): role for pk, role in memberships.items()}
     token["superuser"] = bool(user.is_superuser)
+    return token
+
+
+def refresh_token_renew(raw: str) -> RefreshToken:
+    """Fresh tokens for the user a valid refresh token names, with their memberships of now.
+
+    Raises TokenError when the token is not a valid, unexpired refresh token or its user is
+    gone or deactivated. The refresh token handed back keeps the old one's expiry, so a login
+    lasts `REFRESH_TOKEN_LIFETIME` however often it is renewed.
+    """
+    old = RefreshToken(raw)
+    user = (
+        get_user_model()
+        .objects.filter(**{api_settings.USER_ID_FIELD: old.get(api_settings.USER_ID_CLAIM)})
+        .first()
+    )
+    if user is None or not user.is_active:
+        raise TokenError(_("User not found or inactive"))
+    token = refresh_token_for(user)
+    token["exp"] = old["exp"]
     return token
 
 

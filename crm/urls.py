@@ -3,12 +3,53 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from bookings import api as bookings_api
+from crm import api as crm_api
 from crm import views
+from restaurants import api as restaurants_api
+
+# The brief's API, paths exactly as it has them (no trailing slash), and our additions.
+# Path segments are taken as any text and checked by the view, so a bad id or date answers
+# 400 naming it, never the HTML 404 of an unmatched URL.
+api_patterns = [
+    path("auth/login", crm_api.LoginView.as_view(), name="login"),
+    path("auth/refresh", crm_api.RefreshView.as_view(), name="refresh"),
+    path("bookings", bookings_api.BookingCreateView.as_view(), name="bookings"),
+    # Before `bookings/{restaurant_id}/{date}`: "status" and "cancel" are never dates.
+    path(
+        "bookings/<str:booking_id>/status",
+        bookings_api.BookingStatusView.as_view(),
+        name="booking-status",
+    ),
+    path(
+        "bookings/<str:booking_id>/cancel",
+        bookings_api.BookingCancelView.as_view(),
+        name="booking-cancel",
+    ),
+    path("bookings/<str:restaurant_id>/<str:date>", bookings_api.SlotsView.as_view(), name="slots"),
+    path("bookings/<str:booking_id>", bookings_api.BookingView.as_view(), name="booking"),
+    path(
+        "restaurants/<str:restaurant_id>/settings",
+        restaurants_api.SettingsView.as_view(),
+        name="settings",
+    ),
+    path(
+        "restaurants/<str:restaurant_id>/bookings",
+        bookings_api.DayBookingsView.as_view(),
+        name="day-bookings",
+    ),
+    path("api/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("api/redoc", crm_api.RedocView.as_view(url_name="api:schema"), name="redoc"),
+]
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("", include((api_patterns, "api"))),
     path("assistants/", include("assistant.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

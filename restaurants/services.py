@@ -7,10 +7,13 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
 
 from restaurants.models import Membership, Restaurant, TableCountOverride
+from restaurants.personas import PERSONAS
 
 logger = logging.getLogger(__name__)
 
@@ -31,17 +34,57 @@ SETTINGS_FIELDS = (
 def restaurant_update_settings(*, restaurant: Restaurant, **changes: object) -> Restaurant:
     """Change a restaurant's settings; raises ValidationError naming the field, saving nothing.
 
-    The cached slots of every day are dropped after commit (by the model signals), since hours
-    and the table count shape every day's slots.
+    Only the fields whose value differs are saved. When hours or the table count change, the
+    cached slots of every day are dropped after commit (by the model signals), since they
+    shape every day's slots.
     """
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"not settings: {sorted(unknown)}")
-    for field, value in changes.items():
-        setattr(restaurant, field, value)
-    restaurant.full_clean()
-    restaurant.save()
+    _check_host_choice(changes.get("host_choice"))
+    changed = [field for field, value in changes.items() if getattr(restaurant, field) != value]
+    if not changed:
+        return restaurant
+    before = {field: getattr(restaurant, field) for field in changed}
+    for field in changed:
+        setattr(restaurant, field, changes[field])
+    try:
+        _check_text_lengths(restaurant, changed)
+        restaurant.full_clean()
+    except ValidationError:
+        for field, value in before.items():
+            setattr(restaurant, field, value)
+        raise
+    restaurant.__dict__.pop("tz", None)  # cached from the old time zone
+    restaurant.save(update_fields=[*changed, "updated_at"])
     return restaurant
+
+
+def _check_host_choice(value: object) -> None:
+    if value is None or value == "" or value in PERSONAS:
+        return
+    message = _(
+        "Unknown host “%(value)s”. Choose one of: %(choices)s (or an empty string for none)."
+    ) % {"value": value, "choices": ", ".join(PERSONAS)}
+    raise ValidationError({"host_choice": message})
+
+
+def _check_text_lengths(restaurant: Restaurant, fields: list[str]) -> None:
+    """Model validation skips a TextField's max_length; the settings keep to it."""
+    for name in fields:
+        field = Restaurant._meta.get_field(name)
+        value = getattr(restaurant, name)
+        if (
+            isinstance(field, models.TextField)
+            and field.max_length
+            and len(value) > field.max_length
+        ):
+            raise ValidationError(
+                {
+                    name: _("At most %(max)d characters (this has %(length)d).")
+                    % {"max": field.max_length, "length": len(value)}
+                }
+            )
 
 
 def table_override_set(

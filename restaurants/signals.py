@@ -11,9 +11,15 @@ from django.dispatch import receiver
 from bookings import slot_cache
 from restaurants.models import Membership, Restaurant, TableCountOverride
 
+# The fields that shape a day's slots. Saving only others (texts, persona) keeps the cache.
+GRID_FIELDS = frozenset({"default_table_count", "opening_time", "closing_time", "slot_minutes"})
+
 
 @receiver([post_save, post_delete], sender=Restaurant)
 def forget_restaurant_slots(sender, instance: Restaurant, **kwargs) -> None:
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and not GRID_FIELDS & set(update_fields):
+        return
     transaction.on_commit(partial(slot_cache.forget, instance.pk))
 
 

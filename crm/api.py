@@ -1,0 +1,162 @@
+"""Sign-in for the API: `POST /auth/login` (the brief's shape) and `POST /auth/refresh`."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularRedocView
+from rest_framework import exceptions, serializers
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+
+from crm.api_common import StrictCharField
+from crm.api_errors import ErrorSerializer
+from crm.jwt import refresh_token_for, refresh_token_renew
+
+
+class BearerChallenge(BaseAuthentication):
+    """Authenticates nobody, but makes a refused sign-in answer 401 with `WWW-Authenticate`.
+
+    Sign-in ignores any Authorization header, so a client that sends its stale token on every
+    request (a Postman collection's auth, say) can still log in.
+    """
+
+    def authenticate(self, request: Request) -> None:
+        return None
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+
+class LoginIn(serializers.Serializer):
+    username = StrictCharField(max_length=150, trim_whitespace=False)
+    password = StrictCharField(max_length=4096, trim_whitespace=False)
+
+
+class RefreshIn(serializers.Serializer):
+    refresh_token = StrictCharField(max_length=4096)
+
+
+class TokenOut(serializers.Serializer):
+    access_token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>`.")
+    token_type = serializers.CharField(help_text='Always `"bearer"`.')
+    expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
+    refresh_token = serializers.CharField(help_text="Trade it at `POST /auth/refresh`.")
+
+
+def _tokens(refresh) -> dict:
+    access = refresh.access_token
+    return {
+        "access_token": str(access),
+        "token_type": "bearer",
+        "expires_in": int(access.lifetime.total_seconds()),
+        "refresh_token": str(refresh),
+    }
+
+
+TOKEN_EXAMPLE = OpenApiExample(
+    "Signed in",
+    value={
+        "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…",
+        "token_type": "bearer",
+        "expires_in": 3600,
+        "refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…",
+    },
+    response_only=True,
+)
+
+
+class LoginView(APIView):
+    authentication_classes = [BearerChallenge]
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        operation_id="auth_login",
+        summary="Sign in",
+        description=(
+            "Trade a username and password for a bearer token. The token carries the user, "
+            "`restaurant_id` (their first restaurant) and every restaurant they work at with "
+            "their role. Any Authorization header sent here is ignored."
+        ),
+        tags=["auth"],
+        request=LoginIn,
+        responses={
+            200: TokenOut,
+            400: OpenApiResponse(ErrorSerializer, description="Missing or non-string fields."),
+            401: OpenApiResponse(ErrorSerializer, description="Wrong username or password."),
+        },
+        examples=[
+            OpenApiExample(
+                "Brief login",
+                value={"username": "admin", "password": "password123"},
+                request_only=True,
+            ),
+            TOKEN_EXAMPLE,
+            OpenApiExample(
+                "Wrong credentials",
+                value={"detail": "Incorrect username or password.", "code": "login_failed"},
+                response_only=True,
+                status_codes=["401"],
+            ),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        data = LoginIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request._request, **data.validated_data)
+        if user is None:
+            raise exceptions.AuthenticationFailed(
+                _("Incorrect username or password."), code="login_failed"
+            )
+        return Response(_tokens(refresh_token_for(user)))
+
+
+class RefreshView(APIView):
+    authentication_classes = [BearerChallenge]
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_refresh",
+        summary="Renew the access token",
+        description=(
+            "Trade the refresh token from `/auth/login` for a new access token, with the "
+            "user's restaurants and roles as they are now. The refresh token expires a day "
+            "after sign-in, however often it is used."
+        ),
+        tags=["auth"],
+        request=RefreshIn,
+        responses={
+            200: TokenOut,
+            400: OpenApiResponse(ErrorSerializer, description="No refresh token sent."),
+            401: OpenApiResponse(
+                ErrorSerializer, description="Not a valid, unexpired refresh token."
+            ),
+        },
+        examples=[TOKEN_EXAMPLE],
+    )
+    def post(self, request: Request) -> Response:
+        data = RefreshIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            refresh = refresh_token_renew(data.validated_data["refresh_token"])
+        except TokenError as error:
+            raise exceptions.AuthenticationFailed(str(error), code="token_not_valid") from None
+        return Response(_tokens(refresh))
+
+
+def schema_endpoints(endpoints: list[tuple]) -> list[tuple]:
+    """The schema documents the API, not the pages that serve the schema itself."""
+    return [endpoint for endpoint in endpoints if not endpoint[0].startswith("/api/")]
+
+
+class RedocView(SpectacularRedocView):
+    """Redoc from our own static files, without the web fonts of the stock page."""
+
+    template_name = "api/redoc.html"

@@ -1,0 +1,103 @@
+"""What every API view shares: strict JSON fields, path parsing and the tenant check.
+
+The tenant check reads the token's claims (`crm.jwt.token_role`), so it costs no query. A
+restaurant the caller does not belong to answers exactly as a missing one: 404, same body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+
+from crm.jwt import token_role
+from restaurants.models import Membership
+
+# Ids are 64-bit in the database; a larger number cannot name anything.
+ID_MAX = 2**63 - 1
+
+RESTAURANT_NOT_FOUND = _("Restaurant not found.")
+BOOKING_NOT_FOUND = _("Booking not found.")
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string, and only a string: a number or a boolean is a wrong type, not text."""
+
+    default_error_messages = {"invalid": _("Must be a string.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer: not a string of digits, a fraction or a boolean."""
+
+    default_error_messages = {"invalid": _("Must be a whole number.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class IdField(StrictIntegerField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
+
+class IsoDateField(serializers.DateField):
+    """A date written exactly YYYY-MM-DD, and a real one (not 2025-02-30)."""
+
+    default_error_messages = {"invalid": _("Enter a real date as YYYY-MM-DD.")}
+    PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not self.PATTERN.fullmatch(value):
+            self.fail("invalid")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail("invalid")
+
+
+def _field_error(field: str, error: serializers.ValidationError) -> exceptions.ValidationError:
+    return exceptions.ValidationError({field: error.detail})
+
+
+def path_id(value: str, field: str) -> int:
+    """A path segment that must be an id: 400 naming the field unless it is one."""
+    if not (value.isascii() and value.isdigit()):
+        raise exceptions.ValidationError({field: [_("Must be a whole number.")]})
+    try:
+        return IdField().run_validation(int(value))
+    except serializers.ValidationError as error:
+        raise _field_error(field, error) from None
+
+
+def path_date(value: str, field: str = "date") -> dt.date:
+    """A path segment that must be a date, YYYY-MM-DD: 400 naming the field unless it is one."""
+    try:
+        return IsoDateField().run_validation(value)
+    except serializers.ValidationError as error:
+        raise _field_error(field, error) from None
+
+
+def require_role(request: Request, restaurant_id: int, *, manager: bool = False) -> str:
+    """The caller's role at the restaurant, from the token.
+
+    404 when the restaurant is not theirs (the same answer as a missing one); 403 when
+    `manager` is asked for and they are a host there.
+    """
+    role = token_role(request, restaurant_id)
+    if role is None:
+        raise exceptions.NotFound(RESTAURANT_NOT_FOUND)
+    if manager and role != Membership.Role.MANAGER:
+        raise exceptions.PermissionDenied(_("Only a manager of this restaurant can do this."))
+    return role

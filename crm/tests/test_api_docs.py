@@ -1,0 +1,108 @@
+"""The OpenAPI schema and the interactive docs, served from our own static files."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+
+BRIEF = {
+    "/auth/login": {"post"},
+    "/bookings/{restaurant_id}/{date}": {"get"},
+    "/bookings": {"post"},
+    "/restaurants/{restaurant_id}/settings": {"get", "put"},
+}
+ADDITIONS = {
+    "/auth/refresh": {"post"},
+    "/bookings/{booking_id}": {"get", "patch"},
+    "/bookings/{booking_id}/status": {"post"},
+    "/bookings/{booking_id}/cancel": {"post"},
+    "/restaurants/{restaurant_id}/bookings": {"get"},
+}
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_schema_lists_the_briefs_paths_and_our_additions(schema):
+    for path, methods in {**BRIEF, **ADDITIONS}.items():
+        assert methods <= set(schema["paths"][path]), path
+    assert set(schema["paths"]) == set(BRIEF) | set(ADDITIONS)
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "s.yaml")
+    validate_schema(SchemaGenerator().get_schema(request=None, public=True))
+
+
+def test_every_endpoint_documents_its_body_answers_and_errors(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert any(code.startswith("2") for code in responses), (method, path)
+            assert "400" in responses, (method, path)
+            for code, response in responses.items():
+                assert response["content"]["application/json"]["schema"], (method, path, code)
+                if code >= "400":
+                    assert response["description"], (method, path, code)
+            if path.startswith("/auth/"):
+                assert operation["security"] == [{}]
+                assert "401" in responses
+            else:
+                assert operation["security"] == [{"jwtAuth": []}], (method, path)
+                assert {"401", "404"} <= set(responses), (method, path)
+            if method in {"post", "put", "patch"} and not path.endswith("/cancel"):
+                assert operation["requestBody"]["content"]["application/json"], (method, path)
+
+
+def test_schema_has_the_bearer_scheme_and_the_briefs_examples(schema):
+    assert schema["components"]["securitySchemes"]["jwtAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
+    login = schema["paths"]["/auth/login"]["post"]
+    examples = login["requestBody"]["content"]["application/json"]["examples"]
+    assert {"username": "admin", "password": "password123"} in [
+        e["value"] for e in examples.values()
+    ]
+    booking = schema["paths"]["/bookings"]["post"]
+    created = booking["responses"]["201"]["content"]["application/json"]["examples"]
+    assert {"status": "ok", "booking_id": 17} in [e["value"] for e in created.values()]
+    assert "409" in booking["responses"]
+    slots = schema["paths"]["/bookings/{restaurant_id}/{date}"]["get"]
+    answer = next(
+        iter(slots["responses"]["200"]["content"]["application/json"]["examples"].values())
+    )
+    assert answer["value"]["slots"][1] == {"time": "18:00", "booked": 2, "free": 3}
+
+
+def test_schema_is_served_without_a_token_as_yaml_and_json(db):
+    client = Client()
+    assert client.get("/api/schema").status_code == 200
+    response = client.get("/api/schema?format=json", HTTP_AUTHORIZATION="Bearer stale")
+    assert response.status_code == 200
+    assert "/bookings/{restaurant_id}/{date}" in response.json()["paths"]
+
+
+@pytest.mark.parametrize("url", ["/api/docs", "/api/redoc"])
+def test_docs_pages_load_nothing_from_another_host(db, url):
+    response = Client().get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    references = re.findall(r'(?:src|href|spec-url)="([^"]*)"', html)
+    assert references
+    for ref in references:
+        assert not re.match(r"^(https?:)?//", ref), ref
+    assert "googleapis" not in html and "cdn" not in html.lower()
+    static = [r for r in references if r.startswith("/static/")]
+    assert any(r.endswith(".js") for r in static)
+    for ref in static:
+        assert finders.find(ref.removeprefix("/static/")), ref

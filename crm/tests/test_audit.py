@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+
+from bookings.models import Booking
+from bookings.services import booking_create
+
+
+@pytest.mark.django_db(transaction=True)
+def test_status_change_in_admin_is_audited_with_who_and_what(admin_client, restaurant, tomorrow):
+    booking = booking_create(
+        restaurant=restaurant, date=tomorrow, time_slot="18:00", client_name="Anna"
+    )
+    admin_client.post(
+        reverse("admin:bookings_booking_changelist"),
+        {"action": "mark_cancelled", "_selected_action": [booking.pk]},
+    )
+    entry = LogEntry.objects.get_for_object(booking).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.actor.username == "admin"
+    assert entry.changes_dict["status"] == ["confirmed", "cancelled"]
+    # The log is readable in admin.
+    page = admin_client.get(reverse("admin:auditlog_logentry_changelist"))
+    assert page.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_settings_change_in_admin_is_audited(admin_client, restaurant):
+    url = reverse("admin:restaurants_restaurant_change", args=[restaurant.pk])
+    form = {
+        "name": "Blue Door",
+        "default_table_count": 9,
+        "country": "RU",
+        "time_zone": "Europe/Moscow",
+        "opening_time": "12:00",
+        "closing_time": "23:00",
+        "slot_minutes": 60,
+        "host_choice": "",
+        "greeting_text": "",
+        "info_text": "",
+        "table_overrides-TOTAL_FORMS": 0,
+        "table_overrides-INITIAL_FORMS": 0,
+        "memberships-TOTAL_FORMS": 0,
+        "memberships-INITIAL_FORMS": 0,
+    }
+    assert admin_client.post(url, form).status_code == 302
+    entry = LogEntry.objects.get_for_object(restaurant).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.actor.username == "admin"
+    assert entry.changes_dict["default_table_count"] == [5, 9]
+
+
+def test_booking_without_a_request_is_audited_without_an_actor(restaurant, tomorrow):
+    booking = booking_create(
+        restaurant=restaurant, date=tomorrow, time_slot="18:00", client_name="Anna"
+    )
+    entry = LogEntry.objects.get_for_object(booking).get()
+    assert entry.action == LogEntry.Action.CREATE
+    assert entry.actor is None
+    assert Booking.objects.count() == 1

@@ -1,0 +1,157 @@
+"""`GET`/`PUT /restaurants/{id}/settings`: the brief's settings, and the hours and tables too."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crm.api_common import (
+    RESTAURANT_NOT_FOUND,
+    StrictCharField,
+    StrictIntegerField,
+    path_id,
+    require_role,
+)
+from crm.api_errors import ErrorSerializer
+from restaurants.models import Restaurant
+from restaurants.personas import PERSONAS
+from restaurants.services import restaurant_update_settings
+
+
+class SettingsOut(serializers.Serializer):
+    restaurant_id = serializers.IntegerField(source="pk")
+    host_choice = serializers.CharField(
+        help_text=f"The AI host's persona: one of {', '.join(PERSONAS)}, or empty for the default."
+    )
+    greeting_text = serializers.CharField()
+    info_text = serializers.CharField()
+    name = serializers.CharField()
+    default_table_count = serializers.IntegerField()
+    opening_time = serializers.TimeField(format="%H:%M")
+    closing_time = serializers.TimeField(format="%H:%M", help_text="00:00 means midnight.")
+    slot_minutes = serializers.IntegerField()
+    time_zone = serializers.CharField()
+    slots = serializers.ListField(
+        child=serializers.CharField(), source="slot_times", help_text="The day's slot times."
+    )
+
+
+OPTIONAL = {"required": False, "allow_null": True}
+
+
+class SettingsIn(serializers.Serializer):
+    """Every field is optional; null or absent leaves it as it is."""
+
+    host_choice = StrictCharField(**OPTIONAL, allow_blank=True)
+    greeting_text = StrictCharField(**OPTIONAL, allow_blank=True)
+    info_text = StrictCharField(**OPTIONAL, allow_blank=True)
+    name = StrictCharField(**OPTIONAL)
+    default_table_count = StrictIntegerField(**OPTIONAL)
+    opening_time = serializers.TimeField(**OPTIONAL, help_text="HH:MM")
+    closing_time = serializers.TimeField(**OPTIONAL, help_text="HH:MM; 00:00 means midnight.")
+    slot_minutes = StrictIntegerField(**OPTIONAL)
+    time_zone = StrictCharField(**OPTIONAL, help_text="e.g. Europe/Moscow")
+
+
+SETTINGS_EXAMPLE = OpenApiExample(
+    "Settings",
+    value={
+        "restaurant_id": 1,
+        "host_choice": "anna",
+        "greeting_text": "Welcome to Blue Door!",
+        "info_text": "Open daily from 12:00 to 23:00. Terrace in summer.",
+        "name": "Blue Door",
+        "default_table_count": 5,
+        "opening_time": "12:00",
+        "closing_time": "23:00",
+        "slot_minutes": 60,
+        "time_zone": "Europe/Moscow",
+        "slots": ["12:00", "13:00", "…", "22:00"],
+    },
+    response_only=True,
+)
+ID_PARAMETER = OpenApiParameter("restaurant_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+NOT_YOURS = OpenApiResponse(
+    ErrorSerializer, description="No such restaurant, or not one of yours (the same answer)."
+)
+UNAUTHORIZED = OpenApiResponse(
+    ErrorSerializer, description="Missing, malformed, tampered or expired token."
+)
+
+
+class SettingsView(APIView):
+    @extend_schema(
+        operation_id="restaurant_settings_get",
+        summary="Read a restaurant's settings",
+        tags=["restaurants"],
+        parameters=[ID_PARAMETER],
+        responses={
+            200: SettingsOut,
+            400: OpenApiResponse(ErrorSerializer, description="The id is not a whole number."),
+            401: UNAUTHORIZED,
+            404: NOT_YOURS,
+        },
+        examples=[SETTINGS_EXAMPLE],
+    )
+    def get(self, request: Request, restaurant_id: str) -> Response:
+        restaurant = self._restaurant(request, restaurant_id, manager=False)
+        return Response(SettingsOut(restaurant).data)
+
+    @extend_schema(
+        operation_id="restaurant_settings_update",
+        summary="Change a restaurant's settings (managers)",
+        description=(
+            "Send the fields to change; null or absent leaves a field as it is, as the brief's "
+            "clients do. Hours, slot length and tables are extras beyond the brief."
+        ),
+        tags=["restaurants"],
+        parameters=[ID_PARAMETER],
+        request=SettingsIn,
+        responses={
+            200: SettingsOut,
+            400: OpenApiResponse(ErrorSerializer, description="A field is invalid; it is named."),
+            401: UNAUTHORIZED,
+            403: OpenApiResponse(ErrorSerializer, description="Hosts cannot change settings."),
+            404: NOT_YOURS,
+        },
+        examples=[
+            OpenApiExample(
+                "Brief update",
+                value={"host_choice": "maxim", "greeting_text": "Good evening!", "info_text": None},
+                request_only=True,
+            ),
+            SETTINGS_EXAMPLE,
+            OpenApiExample(
+                "Unknown host",
+                value={
+                    "detail": "host_choice: Unknown host “bob”. Choose one of: anna, maxim, "
+                    "sofia, chef (or an empty string for none).",
+                    "errors": {"host_choice": ["Unknown host “bob”. Choose one of: …"]},
+                    "code": "invalid",
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    )
+    def put(self, request: Request, restaurant_id: str) -> Response:
+        restaurant = self._restaurant(request, restaurant_id, manager=True)
+        data = SettingsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = {k: v for k, v in data.validated_data.items() if v is not None}
+        restaurant_update_settings(restaurant=restaurant, **changes)
+        return Response(SettingsOut(restaurant).data)
+
+    @staticmethod
+    def _restaurant(request: Request, raw_id: str, *, manager: bool) -> Restaurant:
+        restaurant_id = path_id(raw_id, "restaurant_id")
+        require_role(request, restaurant_id, manager=manager)
+        try:
+            return Restaurant.objects.get(pk=restaurant_id)
+        except Restaurant.DoesNotExist:
+            raise NotFound(RESTAURANT_NOT_FOUND) from None

@@ -1,0 +1,42 @@
+"""`restaurant_update_settings`: what it saves, what it refuses, which cached days it drops."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bookings.selectors import slots_for_day
+from restaurants.services import restaurant_update_settings
+
+
+def test_texts_keep_the_cached_slots_hours_and_tables_drop_them(
+    restaurant, tomorrow, django_capture_on_commit_callbacks
+):
+    slots_for_day(restaurant=restaurant, date=tomorrow)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        restaurant_update_settings(restaurant=restaurant, greeting_text="Hi", host_choice="chef")
+    assert callbacks == []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        restaurant_update_settings(restaurant=restaurant, default_table_count=7)
+    assert len(callbacks) == 1
+    assert slots_for_day(restaurant=restaurant, date=tomorrow)[0]["free"] == 7
+
+
+def test_unchanged_values_save_nothing(restaurant, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        restaurant_update_settings(restaurant=restaurant, name="Blue Door", slot_minutes=60)
+
+
+def test_a_refused_change_leaves_the_object_as_it_was(restaurant):
+    with pytest.raises(ValidationError) as error:
+        restaurant_update_settings(restaurant=restaurant, greeting_text="Hi", slot_minutes=47)
+    assert "slot_minutes" in error.value.message_dict
+    assert (restaurant.greeting_text, restaurant.slot_minutes) == ("", 60)
+
+
+def test_unknown_host_names_the_choices(restaurant):
+    with pytest.raises(ValidationError) as error:
+        restaurant_update_settings(restaurant=restaurant, host_choice="bob")
+    assert error.value.message_dict["host_choice"] == [
+        "Unknown host “bob”. Choose one of: anna, maxim, sofia, chef (or an empty string for none)."
+    ]
