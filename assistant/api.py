@@ -14,9 +14,11 @@ from collections.abc import Generator, Iterator
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,15 +34,11 @@ from assistant.services import (
     chat_stream,
     thread_create,
 )
+from crm.api_common import IdField, StrictCharField
+from crm.api_errors import ErrorSerializer
 from crm.jwt import token_restaurant_id, token_role
 from restaurants.models import Restaurant
 from restaurants.selectors import restaurants_for_user
-
-
-class BadRequest(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = gettext_lazy("The request is not valid.")
-    default_code = "invalid"
 
 
 class NotConfigured(APIException):
@@ -62,32 +60,66 @@ class GatewayTimeout(APIException):
     default_code = "upstream_timeout"
 
 
-class TextField(serializers.CharField):
-    """A string and only a string: a number where text belongs is a client's mistake."""
-
-    def to_internal_value(self, data: object) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
 class ChatInput(serializers.Serializer):
-    assistant_id = TextField(max_length=PUBLIC_ID_MAX)
-    message = TextField(max_length=MESSAGE_MAX)
-    thread_id = TextField(
+    assistant_id = StrictCharField(max_length=PUBLIC_ID_MAX)
+    message = StrictCharField(max_length=MESSAGE_MAX)
+    thread_id = StrictCharField(
         max_length=PUBLIC_ID_MAX, required=False, allow_null=True, allow_blank=True
     )
-    restaurant_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    restaurant_id = IdField(required=False, allow_null=True)
+
+
+class ChatOut(serializers.Serializer):
+    thread_id = serializers.CharField(help_text="Send it back to continue the conversation.")
+    assistant_message = serializers.CharField()
+
+
+class MessageOut(serializers.Serializer):
+    role = serializers.ChoiceField(["user", "assistant", "tool"])
+    content = serializers.CharField()
+    tool_calls = serializers.ListField(
+        child=serializers.DictField(), help_text="The model's tool calls (assistant messages)."
+    )
+    tool_call_id = serializers.CharField(help_text="Which call a tool result answers.")
+    created_at = serializers.DateTimeField()
+
+
+class ThreadOut(serializers.Serializer):
+    thread_id = serializers.CharField()
+    assistant_id = serializers.CharField()
+    restaurant_id = serializers.IntegerField()
+    messages = MessageOut(many=True)
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+ERRORS = {
+    400: _error(
+        "A field is wrong (named in `detail` and `errors`): an empty or over-long message."
+    ),
+    401: _error("Missing, malformed, tampered or expired token."),
+    404: _error(
+        "No such assistant or thread, or a thread of another restaurant (the same answer)."
+    ),
+    503: _error("The AI host is not configured (no OPENAI_API_KEY and no OPENAI_BASE_URL)."),
+}
+CHAT_REQUEST_EXAMPLE = OpenApiExample(
+    "A question",
+    value={"assistant_id": "asst_demo", "message": "Any free tables tomorrow at 19:00?"},
+    request_only=True,
+)
+# Only the page's session uses cookies; API clients send the JWT.
+JWT_ONLY = [{"jwtAuth": []}]
 
 
 def validated(serializer_class: type[serializers.Serializer], data: object) -> dict:
-    """The input, or a 400 whose `detail` names the first wrong field."""
+    """The input, or a 400 naming the wrong fields (in the API's one error format)."""
     if not isinstance(data, dict):
-        raise BadRequest(_("Send a JSON object."))
+        raise ValidationError(_("Send a JSON object."))
     serializer = serializer_class(data=data)
-    if not serializer.is_valid():
-        field, errors = next(iter(serializer.errors.items()))
-        raise BadRequest({"detail": f"{field}: {errors[0]}", "field": field})
+    serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
 
@@ -131,7 +163,7 @@ class AssistantAPIView(APIView):
 
     def start_turn(self, request: Request) -> tuple[Thread, str]:
         data = validated(ChatInput, request.data)
-        message = data["message"]
+        message = data["message"]  # trimmed; blank is refused
         restaurant = self.restaurant(request, data.get("restaurant_id"))
         assistant = Assistant.objects.filter(public_id=data["assistant_id"]).first()
         if assistant is None:
@@ -148,6 +180,34 @@ class AssistantAPIView(APIView):
 class ChatView(AssistantAPIView):
     """`POST /assistants/chat`: one turn, answered whole."""
 
+    @extend_schema(
+        operation_id="assistant_chat",
+        summary="Talk to the AI host",
+        description=(
+            "One turn of a conversation: the AI host may check free slots and book (source "
+            "`assistant`) before it answers. Without `thread_id` a new thread starts."
+        ),
+        tags=["assistant"],
+        request=ChatInput,
+        responses={
+            200: ChatOut,
+            **ERRORS,
+            502: _error("The model server failed or could not be reached."),
+            504: _error("The model server did not answer in time."),
+        },
+        examples=[
+            CHAT_REQUEST_EXAMPLE,
+            OpenApiExample(
+                "An answer",
+                value={
+                    "thread_id": "thread_5f0c2a9e1b7d4c3a8e6f9012",
+                    "assistant_message": "Yes, 19:00 tomorrow is free. For how many guests?",
+                },
+                response_only=True,
+            ),
+        ],
+        auth=JWT_ONLY,
+    )
     def post(self, request: Request) -> Response:
         thread, message = self.start_turn(request)
         try:
@@ -174,6 +234,35 @@ def sse(events: Generator[dict, None, None]) -> Iterator[str]:
 class ChatStreamView(AssistantAPIView):
     """`POST /assistants/chat_stream`: the turn as Server-Sent Events, each sent as it comes."""
 
+    @extend_schema(
+        operation_id="assistant_chat_stream",
+        summary="Talk to the AI host, streamed",
+        description=(
+            "The same turn as `/assistants/chat`, as Server-Sent Events sent as the model writes: "
+            '`data: {"delta": "…"}` events, `data: {"tool": {"name", "status", "text"}}` while '
+            'tools run, `data: {"error": "…"}` when the model server fails, and last '
+            '`data: {"done": true, "thread_id": "…"}`. Errors before the stream starts are '
+            "JSON with their status."
+        ),
+        tags=["assistant"],
+        request=ChatInput,
+        responses={
+            (200, "text/event-stream"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="The events, one `data:` line of JSON each.",
+                examples=[
+                    OpenApiExample(
+                        "Events",
+                        value='data: {"delta": "Yes, "}\n\ndata: {"delta": "19:00 is free."}\n\n'
+                        'data: {"done": true, "thread_id": "thread_5f0c2a9e1b7d4c3a8e6f9012"}\n\n',
+                    )
+                ],
+            ),
+            **ERRORS,
+        },
+        examples=[CHAT_REQUEST_EXAMPLE],
+        auth=JWT_ONLY,
+    )
     def post(self, request: Request) -> StreamingHttpResponse:
         thread, message = self.start_turn(request)
         try:
@@ -190,6 +279,19 @@ class ChatStreamView(AssistantAPIView):
 class ThreadView(AssistantAPIView):
     """`GET /assistants/threads/{thread_id}`: the conversation so far, for a page reload."""
 
+    @extend_schema(
+        operation_id="assistant_thread",
+        summary="A conversation's messages",
+        description="Every stored message of a thread of your restaurant, in order.",
+        tags=["assistant"],
+        responses={
+            200: ThreadOut,
+            400: _error("The request could not be read."),
+            401: ERRORS[401],
+            404: ERRORS[404],
+        },
+        auth=JWT_ONLY,
+    )
     def get(self, request: Request, thread_id: str) -> Response:
         thread = self.thread(self.restaurant(request), thread_id)
         messages = [

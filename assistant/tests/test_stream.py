@@ -203,7 +203,7 @@ def test_errors_before_the_stream_are_json_even_for_an_event_stream_client(
     try:
         assert response.status == 400
         assert response.getheader("Content-Type") == "application/json"
-        assert json.loads(response.read())["field"] == "message"
+        assert list(json.loads(response.read())["errors"]) == ["message"]
     finally:
         connection.close()
 
