@@ -28,7 +28,7 @@ _lock = threading.Lock()
 
 class CachedUserJWTAuthentication(JWTAuthentication):
     def get_user(self, validated_token):
-        user_id = validated_token.get(api_settings.USER_ID_CLAIM)
+        user_id = str(validated_token.get(api_settings.USER_ID_CLAIM))  # a string in new tokens
         with _lock:
             user = _users.get(user_id)
         if user is None:
@@ -43,7 +43,7 @@ class CachedUserJWTAuthentication(JWTAuthentication):
 @receiver([post_save, post_delete], sender=settings.AUTH_USER_MODEL)
 def forget_user(sender, instance, **kwargs) -> None:
     with _lock:
-        _users.pop(instance.pk, None)
+        _users.pop(str(instance.pk), None)
 
 
 def forget_all_users() -> None:
