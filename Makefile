@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install run test lint format serve clean
+.PHONY: install run test lint format serve bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ serve: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn -c crm/gunicorn.conf.py crm.wsgi
+
+# Seeds PostgreSQL (its own database, emptied) and measures the production server with wrk;
+# writes docs/benchmarks.md. Needs PostgreSQL, Redis and wrk.
+bench: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet "uvicorn>=0.30"
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .test-db.sqlite3*

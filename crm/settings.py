@@ -208,7 +208,7 @@ JWT_ACCESS_MINUTES = env_int("JWT_ACCESS_MINUTES", 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "crm.authentication.CachedUserJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -241,7 +241,7 @@ SPECTACULAR_SETTINGS = {
     # The schema and the docs are public: they describe the API, they hold no data.
     "SERVE_AUTHENTICATION": [],
     # Sign-in's authentication class only answers 401 with a challenge; it is not a scheme.
-    "AUTHENTICATION_WHITELIST": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "AUTHENTICATION_WHITELIST": ["crm.authentication.CachedUserJWTAuthentication"],
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["crm.api.schema_endpoints"],
     "ENUM_NAME_OVERRIDES": {

@@ -58,3 +58,24 @@ def test_booking_without_a_request_is_audited_without_an_actor(restaurant, tomor
     assert entry.action == LogEntry.Action.CREATE
     assert entry.actor is None
     assert Booking.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_changes_are_audited_with_the_token_user(host_api, host, restaurant, tomorrow):
+    response = host_api.post(
+        "/bookings",
+        {
+            "restaurant_id": restaurant.pk,
+            "date": tomorrow.isoformat(),
+            "time_slot": "18:00",
+            "client_name": "Anna",
+        },
+        format="json",
+    )
+    booking = Booking.objects.get(pk=response.json()["booking_id"])
+    host_api.post(f"/bookings/{booking.pk}/cancel")
+    entries = LogEntry.objects.get_for_object(booking).order_by("timestamp")
+    assert [(e.action, e.actor) for e in entries] == [
+        (LogEntry.Action.CREATE, host),
+        (LogEntry.Action.UPDATE, host),
+    ]
