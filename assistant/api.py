@@ -21,6 +21,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
@@ -126,13 +127,14 @@ def validated(serializer_class: type[serializers.Serializer], data: object) -> d
 class AssistantAPIView(APIView):
     """JWT for API clients; the session (with its CSRF check) for the chat page."""
 
-    authentication_classes = [JWTAuthentication, SessionAuthentication]
+    authentication_classes = [*api_settings.DEFAULT_AUTHENTICATION_CLASSES, SessionAuthentication]
 
     def perform_content_negotiation(self, request: Request, force: bool = False):
         # A client asking for `text/event-stream` still gets its errors as JSON.
         return super().perform_content_negotiation(request, force=True)
 
     def restaurant(self, request: Request, restaurant_id: int | None = None) -> Restaurant:
+        # The project's JWT class (a JWTAuthentication) or the page's session.
         if isinstance(request.successful_authenticator, JWTAuthentication):
             restaurant_id = restaurant_id or token_restaurant_id(request)
             if restaurant_id is None or token_role(request, restaurant_id) is None:
