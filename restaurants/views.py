@@ -32,7 +32,8 @@ def _overrides(restaurant) -> list[TableCountOverride]:
     )
 
 
-def _render(request, *, form=None, override_form=None, status=200) -> HttpResponse:
+def _render(request, *, form=None, override_form=None) -> HttpResponse:
+    """The page, with a bound form's errors when a save was refused (200, as Django does)."""
     restaurant = request.restaurant
     if form is None:
         form = SettingsForm(initial={f: getattr(restaurant, f) for f in FORM_FIELDS})
@@ -48,7 +49,6 @@ def _render(request, *, form=None, override_form=None, status=200) -> HttpRespon
             "overrides": _overrides(restaurant),
             "slot_times": restaurant.slot_times(),
         },
-        status=status,
     )
 
 
@@ -74,7 +74,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Settings saved."))
             return redirect("restaurants:settings")
-    return _render(request, form=form, status=400)
+    return _render(request, form=form)
 
 
 @require_POST
@@ -95,7 +95,7 @@ def override_set(request: HttpRequest) -> HttpResponse:
                 % {"date": date.isoformat(), "count": form.cleaned_data["table_count"]},
             )
             return redirect(reverse("restaurants:settings") + "#overrides")
-    return _render(request, override_form=form, status=400)
+    return _render(request, override_form=form)
 
 
 @require_POST

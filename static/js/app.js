@@ -26,8 +26,8 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var box = dialog();
-    if (!box) return;
-    var target = event.detail.target;
+    var target = event.detail && event.detail.target;
+    if (!box || !target) return; // a history restore swaps without a target
     if (target.id === "booking-dialog-body") {
       if (!box.open) box.showModal();
       focusFirst(target);
