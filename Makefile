@@ -38,7 +38,7 @@ serve: $(INSTALLED)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn -c crm/gunicorn.conf.py crm.wsgi
 
-# The pages' CSS: Tailwind compiled from static/src/app.css and the templates into the committed
+# The pages' CSS: Tailwind compiled from frontend/app.css and the templates into the committed
 # static/css/app.css (so `make run` needs no Node). Needs Node and `npm ci`.
 TAILWIND := node_modules/.bin/tailwindcss
 $(TAILWIND): package.json package-lock.json
@@ -46,12 +46,12 @@ $(TAILWIND): package.json package-lock.json
 	touch $(TAILWIND)
 
 css: $(TAILWIND)
-	$(TAILWIND) -i static/src/app.css -o static/css/app.css --minify
+	$(TAILWIND) -i frontend/app.css -o static/css/app.css --minify
 
 # CI: the committed CSS must be what the templates compile to.
 css-check: $(TAILWIND)
 	@tmp=$$(mktemp --suffix=.css); \
-	$(TAILWIND) -i static/src/app.css -o $$tmp --minify 2>/dev/null; \
+	$(TAILWIND) -i frontend/app.css -o $$tmp --minify 2>/dev/null; \
 	if cmp -s $$tmp static/css/app.css; then rm -f $$tmp; echo "static/css/app.css is current"; \
 	else rm -f $$tmp; echo "static/css/app.css is stale: run make css and commit it" >&2; exit 1; fi
 

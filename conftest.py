@@ -117,12 +117,12 @@ class BrowserErrors:
 
 
 @pytest.fixture
-def page(live_server):
+def page(live_server, monkeypatch):
     """A headless Chromium page on the live server. Fails the test on any JavaScript error or
     any request to another origin (the pages must work offline, with no CDN)."""
     # Sync Playwright runs an event loop in this thread; the ORM calls the test makes meanwhile
-    # are still plain synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # are still plain synchronous calls. Only for this test: `check --deploy` refuses the flag.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     errors = BrowserErrors(live_server.url)
