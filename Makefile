@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install run test lint format serve bench clean
+.PHONY: install run test lint format serve bench clean css css-check messages screenshot
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,33 @@ serve: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet "uvicorn>=0.30"
 	$(BIN)/python bench/run.py
+
+# The pages' CSS: Tailwind compiled from frontend/app.css and the templates into the committed
+# static/css/app.css (so `make run` needs no Node). Needs Node and `npm ci`.
+TAILWIND := node_modules/.bin/tailwindcss
+$(TAILWIND): package.json package-lock.json
+	npm ci
+	touch $(TAILWIND)
+
+css: $(TAILWIND)
+	$(TAILWIND) -i frontend/app.css -o static/css/app.css --minify
+
+# CI: the committed CSS must be what the templates compile to.
+css-check: $(TAILWIND)
+	@tmp=$$(mktemp --suffix=.css); \
+	$(TAILWIND) -i frontend/app.css -o $$tmp --minify 2>/dev/null; \
+	if cmp -s $$tmp static/css/app.css; then rm -f $$tmp; echo "static/css/app.css is current"; \
+	else rm -f $$tmp; echo "static/css/app.css is stale: run make css and commit it" >&2; exit 1; fi
+
+# Russian translations: collect every message, then compile the committed .mo (needs gettext).
+messages: $(INSTALLED)
+	$(BIN)/python manage.py makemessages -l ru --no-obsolete --add-location=file \
+		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore='*/tests/*'
+	$(BIN)/python manage.py compilemessages -l ru --ignore=.venv --ignore=node_modules
+
+# docs/screenshot-bookings.png, taken by the browser tests from a page with a few bookings.
+screenshot: $(INSTALLED)
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -k screenshot bookings/tests/test_pages_browser.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .test-db.sqlite3*

@@ -145,3 +145,67 @@ def anon_api():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+class BrowserErrors:
+    """What a page did wrong: JavaScript errors and requests that left the server's origin."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.console: list[str] = []
+        self.offsite: list[str] = []
+
+    def on_console(self, message) -> None:
+        if message.type == "error":
+            self.console.append(message.text)
+
+    def on_request(self, request) -> None:
+        url = request.url
+        if not (url.startswith(self.origin + "/") or url == self.origin or url.startswith("data:")):
+            self.offsite.append(url)
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    """A headless Chromium page on the live server. Fails the test on any JavaScript error or
+    any request to another origin (the pages must work offline, with no CDN)."""
+    # Sync Playwright runs an event loop in this thread; the ORM calls the test makes meanwhile
+    # are still plain synchronous calls. Only for this test: `check --deploy` refuses the flag.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    errors = BrowserErrors(live_server.url)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, locale="en-US", base_url=live_server.url
+        )
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.on("console", errors.on_console)
+        page.on("pageerror", lambda exc: errors.console.append(str(exc)))
+        page.on("request", errors.on_request)
+        page.errors = errors
+        yield page
+        context.close()
+        browser.close()
+    assert not errors.console, f"JavaScript errors: {errors.console}"
+    assert not errors.offsite, f"requests left {live_server.url}: {errors.offsite}"
+
+
+def sign_in(page, username: str = "host", password: str = "s3cret-pass-word") -> None:
+    page.goto("/app/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/app/bookings/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import CharField, Count, QuerySet, Value
+from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
 
 from bookings import slot_cache
 from bookings.models import Booking
@@ -83,3 +83,99 @@ def bookings_for_day(
 def booking_by_id(*, booking_id: int) -> Booking | None:
     """A booking with its restaurant, or None. Whether the caller may see it is theirs to check."""
     return Booking.objects.select_related("restaurant").filter(pk=booking_id).first()
+
+def _occupancy_by_date(
+    *, restaurant: Restaurant, start: dt.date, end: dt.date
+) -> dict[dt.date, dict]:
+    """Booked tables against capacity (tables times slots) for every date in [start, end].
+
+    One query: the active bookings per date and the dates' table overrides travel together.
+    """
+    counts = (
+        Booking.objects.filter(
+            restaurant=restaurant,
+            date__gte=start,
+            date__lte=end,
+            status__in=Booking.ACTIVE_STATUSES,
+        )
+        .values("date")
+        .annotate(kind=Value("b", output_field=CharField()), n=Count("id"))
+        .values_list("date", "kind", "n")
+        .order_by()
+    )
+    overrides = (
+        TableCountOverride.objects.filter(restaurant=restaurant, date__gte=start, date__lte=end)
+        .annotate(kind=Value("o", output_field=CharField()))
+        .values_list("date", "kind", "table_count")
+        .order_by()
+    )
+    booked: dict[dt.date, int] = {}
+    tables: dict[dt.date, int] = {}
+    for date, kind, n in counts.union(overrides, all=True):
+        if isinstance(date, str):  # SQLite hands back a union's dates as text
+            date = dt.date.fromisoformat(date)
+        (booked if kind == "b" else tables)[date] = n
+    slots = len(restaurant.slot_times())
+    result: dict[dt.date, dict] = {}
+    day = start
+    while day <= end:
+        table_count = tables.get(day, restaurant.default_table_count)
+        capacity = table_count * slots
+        n = booked.get(day, 0)
+        result[day] = {
+            "date": day,
+            "booked": n,
+            "tables": table_count,
+            "capacity": capacity,
+            "ratio": min(n / capacity, 1.0) if capacity else 0.0,
+            "closed": capacity == 0,
+        }
+        day += dt.timedelta(days=1)
+    return result
+
+
+def month_occupancy(*, restaurant: Restaurant, year: int, month: int) -> dict[dt.date, dict]:
+    """Every date of a month → {"booked", "tables", "capacity", "ratio", "closed"}, one query."""
+    start = dt.date(year, month, 1)
+    end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return _occupancy_by_date(restaurant=restaurant, start=start, end=end)
+
+
+def week_occupancy(*, restaurant: Restaurant, start: dt.date, days: int = 7) -> list[dict]:
+    """The occupancy of `days` dates from `start`, in order, one query."""
+    end = start + dt.timedelta(days=days - 1)
+    return list(_occupancy_by_date(restaurant=restaurant, start=start, end=end).values())
+
+
+def day_totals(*, restaurant: Restaurant, date: dt.date) -> dict:
+    """The day's active bookings and covers (guests expected), one aggregate query."""
+    totals = Booking.objects.filter(
+        restaurant=restaurant, date=date, status__in=Booking.ACTIVE_STATUSES
+    ).aggregate(bookings=Count("id"), covers=Sum("party_size"))
+    return {"bookings": totals["bookings"], "covers": totals["covers"] or 0}
+
+
+def month_outcomes(*, restaurant: Restaurant, year: int, month: int) -> dict:
+    """This month's bookings, no-shows and cancellations, one aggregate query."""
+    start = dt.date(year, month, 1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    S = Booking.Status
+    return Booking.objects.filter(restaurant=restaurant, date__gte=start, date__lt=end).aggregate(
+        total=Count("id"),
+        no_shows=Count("id", filter=Q(status=S.NO_SHOW)),
+        cancellations=Count("id", filter=Q(status=S.CANCELLED)),
+    )
+
+
+def upcoming_bookings(*, restaurant: Restaurant, limit: int = 8) -> list[Booking]:
+    """The next confirmed bookings whose slot has not ended yet, soonest first, one query."""
+    now = restaurant.now()
+    # A slot that started less than a slot length ago is still running: its guests may come.
+    running_since = now - dt.timedelta(minutes=restaurant.slot_minutes)
+    today = now.date()
+    earliest = running_since.strftime("%H:%M") if running_since.date() == today else "00:00"
+    return list(
+        Booking.objects.filter(restaurant=restaurant, status=Booking.Status.CONFIRMED)
+        .filter(Q(date__gt=today) | Q(date=today, time_slot__gt=earliest))
+        .order_by("date", "time_slot", "id")[:limit]
+    )

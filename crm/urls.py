@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -51,5 +52,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include((api_patterns, "api"))),
     path("assistants/", include("assistant.urls")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    # The host pages live under /app/, apart from the API's paths.
+    path("", RedirectView.as_view(pattern_name="bookings:day", permanent=False), name="home"),
+    path(
+        "app/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
+    ),
+    path("app/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("app/", include("bookings.urls")),
+    path("app/", include("restaurants.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,68 @@
+"""Input parsing for the booking pages. The booking core validates; these only read the request."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import CLIENT_NAME_MAX, PARTY_SIZE_MAX
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """A `YYYY-MM-DD` query value, or None when missing or malformed."""
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_month(value: str | None) -> tuple[int, int] | None:
+    """A `YYYY-MM` query value as (year, month), or None when missing or malformed."""
+    try:
+        parsed = dt.datetime.strptime(value or "", "%Y-%m")
+    except ValueError:
+        return None
+    return parsed.year, parsed.month
+
+
+class BookingForm(forms.Form):
+    """A booking made at the front desk. Name, phone, e-mail are checked by `booking_create`,
+    so its messages (one wording for pages, API and assistant) appear beside the field."""
+
+    date = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+    time_slot = forms.CharField(widget=forms.HiddenInput, max_length=5)
+    client_name = forms.CharField(
+        label=_("Guest name"),
+        required=False,
+        max_length=CLIENT_NAME_MAX * 2,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    party_size = forms.IntegerField(
+        label=_("Party size"), min_value=1, max_value=PARTY_SIZE_MAX, initial=2
+    )
+    email = forms.CharField(
+        label=_("E-mail"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    VISIBLE_FIELDS = ("client_name", "phone", "party_size", "email", "notes")
+
+
+class StatusForm(forms.Form):
+    status = forms.CharField(max_length=10)

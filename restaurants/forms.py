@@ -1,0 +1,67 @@
+"""Input parsing for the Settings page; `restaurant_update_settings` validates and saves."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from restaurants.models import MAX_TABLES
+from restaurants.personas import PERSONA_CHOICES
+
+
+class SettingsForm(forms.Form):
+    name = forms.CharField(label=_("Restaurant name"), max_length=120)
+    host_choice = forms.ChoiceField(
+        label=_("AI host persona"),
+        required=False,
+        choices=[("", _("Default (Anna)")), *PERSONA_CHOICES],
+    )
+    greeting_text = forms.CharField(
+        label=_("Greeting"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The AI host's first words to a guest."),
+    )
+    info_text = forms.CharField(
+        label=_("Information for guests"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Address, menu, parking — what the AI host may tell guests."),
+    )
+    default_table_count = forms.IntegerField(label=_("Tables"), min_value=1, max_value=MAX_TABLES)
+    opening_time = forms.TimeField(
+        label=_("Opens at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    closing_time = forms.TimeField(
+        label=_("Closes at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("00:00 means midnight. The last slot ends by closing time."),
+    )
+    slot_minutes = forms.IntegerField(
+        label=_("Slot length, minutes"),
+        min_value=15,
+        max_value=240,
+        widget=forms.NumberInput(attrs={"step": 5}),
+    )
+
+
+class OverrideForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    table_count = forms.IntegerField(
+        label=_("Tables"),
+        min_value=0,
+        max_value=MAX_TABLES,
+        help_text=_("0 closes the restaurant for bookings that day."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class OverrideDeleteForm(forms.Form):
+    date = forms.DateField()
+
+
+class SwitchForm(forms.Form):
+    restaurant = forms.IntegerField()
+    next = forms.CharField(required=False)

@@ -1,0 +1,126 @@
+"""The Settings page: managers edit through the settings service, hosts only read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from restaurants.models import Restaurant, TableCountOverride
+
+URL = "/app/settings/"
+
+
+def settings_data(**changes) -> dict:
+    data = {
+        "name": "Blue Door",
+        "host_choice": "maxim",
+        "greeting_text": "Good evening!",
+        "info_text": "Tverskaya 1",
+        "default_table_count": "8",
+        "opening_time": "10:00",
+        "closing_time": "22:00",
+        "slot_minutes": "90",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+def test_manager_saves_settings_and_sees_a_message(manager_client, restaurant):
+    page = manager_client.get(URL).content.decode()
+    assert "Chef Ivan — talks about the food" in page  # the personas are offered
+    response = manager_client.post(URL, settings_data(), follow=True)
+    assert "Settings saved." in response.content.decode()
+    restaurant.refresh_from_db()
+    assert restaurant.host_choice == "maxim"
+    assert restaurant.default_table_count == 8
+    assert restaurant.slot_minutes == 90
+    assert restaurant.slot_times() == [
+        "10:00",
+        "11:30",
+        "13:00",
+        "14:30",
+        "16:00",
+        "17:30",
+        "19:00",
+        "20:30",
+    ]
+    assert (restaurant.greeting_text, restaurant.info_text) == ("Good evening!", "Tverskaya 1")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"closing_time": "09:00"}, "closing_time", "Closing time must be after opening."),
+        ({"slot_minutes": "17"}, "slot_minutes", "Use a multiple of 5 minutes."),
+        ({"default_table_count": "0"}, "default_table_count", "greater than or equal to 1"),
+        ({"host_choice": "nobody"}, "host_choice", "Select a valid choice."),
+        ({"opening_time": "25:00"}, "opening_time", "Enter a valid time."),
+        ({"name": ""}, "name", "This field is required."),
+    ],
+)
+def test_invalid_settings_show_errors_and_save_nothing(
+    manager_client, restaurant, changes, field, message
+):
+    response = manager_client.post(URL, settings_data(**changes))
+    html = response.content.decode()
+    assert response.status_code == 200
+    error = html.split(f'data-field-error="{field}">', 1)[1].split("</p>", 1)[0]
+    assert message in error
+    restaurant.refresh_from_db()
+    assert restaurant.default_table_count == 5 and restaurant.host_choice == ""
+
+
+def test_host_reads_settings_but_cannot_change_them(client, host, restaurant):
+    client.force_login(host)
+    html = client.get(URL).content.decode()
+    assert 'data-testid="read-only"' in html
+    assert 'name="default_table_count"' in html and "disabled" in html
+    assert "Save settings" not in html
+    response = client.post(URL, settings_data())
+    assert response.status_code == 403
+    response = client.post("/app/settings/overrides/", {"date": "2099-01-01", "table_count": "1"})
+    assert response.status_code == 403
+    restaurant.refresh_from_db()
+    assert restaurant.default_table_count == 5
+    assert not TableCountOverride.objects.exists()
+
+
+def test_manager_sets_and_removes_a_table_count_for_a_date(manager_client, restaurant):
+    day = restaurant.today() + dt.timedelta(days=3)
+    response = manager_client.post(
+        "/app/settings/overrides/",
+        {"date": day.isoformat(), "table_count": "2", "note": "Wedding"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert f'data-override="{day.isoformat()}"' in html and "Wedding" in html
+    assert restaurant.table_count_on(day) == 2
+    slots = manager_client.get("/app/bookings/", {"date": day.isoformat()}).content.decode()
+    assert 'data-slot="18:00" data-booked="0" data-free="2"' in slots
+
+    manager_client.post("/app/settings/overrides/delete/", {"date": day.isoformat()})
+    assert restaurant.table_count_on(day) == 5
+
+
+def test_table_count_for_a_past_date_is_refused(manager_client, restaurant):
+    day = restaurant.today() - dt.timedelta(days=1)
+    response = manager_client.post(
+        "/app/settings/overrides/", {"date": day.isoformat(), "table_count": "2"}
+    )
+    assert response.status_code == 200
+    assert "That date has already passed." in response.content.decode()
+    assert not TableCountOverride.objects.exists()
+
+
+def test_settings_belong_to_the_current_restaurant_only(manager_client, other_restaurant):
+    manager_client.post(URL, settings_data(name="Renamed"))
+    other_restaurant.refresh_from_db()
+    assert other_restaurant.name == "Elsewhere"
+    assert Restaurant.objects.get(name="Renamed")

@@ -1,0 +1,132 @@
+"""The Settings page (managers edit, hosts read) and the sidebar's restaurant switcher."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from restaurants.current import choose_restaurant, restaurant_required
+from restaurants.forms import OverrideDeleteForm, OverrideForm, SettingsForm, SwitchForm
+from restaurants.models import TableCountOverride
+from restaurants.selectors import restaurant_for_user
+from restaurants.services import (
+    SETTINGS_FIELDS,
+    restaurant_update_settings,
+    table_override_delete,
+    table_override_set,
+)
+
+FORM_FIELDS = tuple(SettingsForm.base_fields)
+
+
+def _overrides(restaurant) -> list[TableCountOverride]:
+    return list(
+        TableCountOverride.objects.filter(restaurant=restaurant, date__gte=restaurant.today())
+    )
+
+
+def _render(request, *, form=None, override_form=None) -> HttpResponse:
+    """The page, with a bound form's errors when a save was refused (200, as Django does)."""
+    restaurant = request.restaurant
+    if form is None:
+        form = SettingsForm(initial={f: getattr(restaurant, f) for f in FORM_FIELDS})
+    if not request.can_manage:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "restaurants/settings.html",
+        {
+            "form": form,
+            "override_form": override_form or OverrideForm(),
+            "overrides": _overrides(restaurant),
+            "slot_times": restaurant.slot_times(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@restaurant_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    restaurant = request.restaurant
+    if request.method == "GET":
+        return _render(request)
+    if not request.can_manage:
+        return HttpResponseForbidden(_("Only a manager can change the settings."))
+    form = SettingsForm(request.POST)
+    if form.is_valid():
+        changes = {f: v for f, v in form.cleaned_data.items() if f in SETTINGS_FIELDS}
+        try:
+            restaurant_update_settings(restaurant=restaurant, **changes)
+        except ValidationError as exc:
+            restaurant.refresh_from_db()
+            for field, errors in exc.message_dict.items():
+                target = field if field in form.fields else None
+                for error in errors:
+                    form.add_error(target, error)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("restaurants:settings")
+    return _render(request, form=form)
+
+
+@require_POST
+@restaurant_required
+def override_set(request: HttpRequest) -> HttpResponse:
+    if not request.can_manage:
+        return HttpResponseForbidden(_("Only a manager can change the settings."))
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        date = form.cleaned_data["date"]
+        if date < request.restaurant.today():
+            form.add_error("date", _("That date has already passed."))
+        else:
+            table_override_set(restaurant=request.restaurant, **form.cleaned_data)
+            messages.success(
+                request,
+                _("%(date)s: %(count)d tables.")
+                % {"date": date.isoformat(), "count": form.cleaned_data["table_count"]},
+            )
+            return redirect(reverse("restaurants:settings") + "#overrides")
+    return _render(request, override_form=form)
+
+
+@require_POST
+@restaurant_required
+def override_delete(request: HttpRequest) -> HttpResponse:
+    if not request.can_manage:
+        return HttpResponseForbidden(_("Only a manager can change the settings."))
+    form = OverrideDeleteForm(request.POST)
+    if form.is_valid():
+        table_override_delete(restaurant=request.restaurant, date=form.cleaned_data["date"])
+        messages.success(request, _("The usual table count applies again."))
+    return redirect(reverse("restaurants:settings") + "#overrides")
+
+
+@require_POST
+@login_required
+def switch_restaurant(request: HttpRequest) -> HttpResponse:
+    """Work at another of the user's restaurants; a foreign id is refused like a missing one."""
+    form = SwitchForm(request.POST)
+    restaurant = None
+    if form.is_valid():
+        restaurant = restaurant_for_user(
+            user=request.user, restaurant_id=form.cleaned_data["restaurant"]
+        )
+    if restaurant is None:
+        messages.error(request, _("That restaurant is not available."))
+    else:
+        choose_restaurant(request, restaurant)
+    next_url = form.data.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("bookings:day")
+    return redirect(next_url)

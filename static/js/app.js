@@ -1,0 +1,66 @@
+// The booking dialog and the status line. htmx does the requests; this opens and closes the
+// native <dialog> (which traps focus and closes on Escape by itself) and shows server messages.
+(function () {
+  "use strict";
+
+  function dialog() {
+    return document.getElementById("booking-dialog");
+  }
+
+  function toast(message, level) {
+    var box = document.getElementById("toast");
+    if (!box || !message) return;
+    box.textContent = message; // text, never markup: guest names are user input
+    box.dataset.level = level || "success";
+    box.hidden = false;
+    clearTimeout(box._timer);
+    box._timer = setTimeout(function () { box.hidden = true; }, 6000);
+  }
+
+  function focusFirst(container) {
+    var field = container.querySelector("[aria-invalid='true']") ||
+      container.querySelector("[autofocus]") ||
+      container.querySelector("input:not([type=hidden]), select, textarea, button");
+    if (field) field.focus();
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var box = dialog();
+    var target = event.detail && event.detail.target;
+    if (!box || !target) return; // a history restore swaps without a target
+    if (target.id === "booking-dialog-body") {
+      if (!box.open) box.showModal();
+      focusFirst(target);
+    } else if (target.id === "booking-form" || box.contains(target) || box.contains(event.detail.elt)) {
+      focusFirst(box);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var closer = event.target.closest("[data-dialog-close]");
+    var box = dialog();
+    if (closer && box && box.contains(closer)) {
+      event.preventDefault();
+      box.close();
+    }
+  });
+
+  document.addEventListener("booking-created", function (event) {
+    var box = dialog();
+    if (box && box.open) box.close();
+    toast(event.detail.message, "success");
+  });
+
+  document.addEventListener("show-message", function (event) {
+    toast(event.detail.message, event.detail.level);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = dialog();
+    if (box) {
+      box.addEventListener("close", function () {
+        document.getElementById("booking-dialog-body").replaceChildren();
+      });
+    }
+  });
+})();
