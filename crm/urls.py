@@ -60,5 +60,6 @@ urlpatterns = [
     path("app/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("app/", include("bookings.urls")),
     path("app/", include("restaurants.urls")),
+    path("app/", include("assistant.page_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
