@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularRedocView
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.parsers import FormParser, JSONParser
@@ -154,9 +153,3 @@ class RefreshView(APIView):
 def schema_endpoints(endpoints: list[tuple]) -> list[tuple]:
     """The schema documents the API, not the pages that serve the schema itself."""
     return [endpoint for endpoint in endpoints if not endpoint[0].startswith("/api/")]
-
-
-class RedocView(SpectacularRedocView):
-    """Redoc from our own static files, without the web fonts of the stock page."""
-
-    template_name = "api/redoc.html"
