@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
@@ -114,6 +114,8 @@ class LoginView(APIView):
             raise exceptions.AuthenticationFailed(
                 _("Incorrect username or password."), code="login_failed"
             )
+        # A token sign-in is a sign-in: last_login moves, the lockout count resets.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(_tokens(refresh_token_for(user)))
 
 
