@@ -146,6 +146,7 @@ def anon_api():
 
     return APIClient()
 
+
 class BrowserErrors:
     """What a page did wrong: JavaScript errors and requests that left the server's origin."""
 

@@ -84,6 +84,7 @@ def booking_by_id(*, booking_id: int) -> Booking | None:
     """A booking with its restaurant, or None. Whether the caller may see it is theirs to check."""
     return Booking.objects.select_related("restaurant").filter(pk=booking_id).first()
 
+
 def _occupancy_by_date(
     *, restaurant: Restaurant, start: dt.date, end: dt.date
 ) -> dict[dt.date, dict]:

@@ -4,7 +4,8 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 
 logger = logging.getLogger(__name__)
 
@@ -12,6 +13,11 @@ logger = logging.getLogger(__name__)
 def healthz(request: HttpRequest) -> JsonResponse:
     """The process is alive. No database or cache call, so it is also the speed ceiling."""
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers and the admin ask for /favicon.ico; ours is an SVG among the static files."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def _database_state() -> str:

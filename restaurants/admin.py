@@ -7,11 +7,19 @@ from restaurants.models import Membership, Restaurant, TableCountOverride
 
 
 def managed_restaurant_ids(request: HttpRequest) -> set[int]:
-    return set(
-        Membership.objects.filter(user=request.user, role=Membership.Role.MANAGER).values_list(
-            "restaurant_id", flat=True
+    """The restaurants the signed-in user manages; looked up once per request."""
+    if not hasattr(request, "_managed_restaurant_ids"):
+        user = request.user
+        request._managed_restaurant_ids = (
+            set(
+                Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values_list(
+                    "restaurant_id", flat=True
+                )
+            )
+            if user.is_authenticated and user.is_active and user.is_staff
+            else set()
         )
-    )
+    return request._managed_restaurant_ids
 
 
 class ManagerAccessMixin:

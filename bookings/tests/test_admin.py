@@ -119,3 +119,9 @@ def test_manager_does_not_see_other_restaurants_bookings(
     page = client.get(reverse("admin:bookings_booking_changelist"))
     assert page.status_code == 200
     assert "Secret Guest" not in page.text
+
+
+def test_admin_sign_in_page_opens_for_a_visitor(client, db):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 200
+    assert 'name="username"' in response.text
