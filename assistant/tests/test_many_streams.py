@@ -79,7 +79,8 @@ def gunicorn(fake_openai, tmp_path):
         "OPENAI_API_KEY": "test-key",
         "OPENAI_MAX_RETRIES": "0",
     }
-    log = (tmp_path / "gunicorn.log").open("w")
+    log_path = tmp_path / "gunicorn.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "crm/gunicorn.conf.py", "crm.wsgi"],
         cwd=BASE_DIR,
@@ -96,9 +97,7 @@ def gunicorn(fake_openai, tmp_path):
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        "gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text()
-                    )
+                    pytest.fail("gunicorn did not start:\n" + log_path.read_text())
                 time.sleep(0.2)
         yield base
     finally:
@@ -110,6 +109,8 @@ def gunicorn(fake_openai, tmp_path):
             server.kill()
             server.wait()
         log.close()
+        # Shown with a failing test's output: what the server said.
+        print(log_path.read_text()[-20_000:])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -135,19 +136,24 @@ def test_twenty_open_streams_do_not_starve_bookings(
     finished = [threading.Event() for _ in range(STREAMS)]
     last_events: list[dict | None] = [None] * STREAMS
     connections: list[http.client.HTTPConnection] = []
+    problems: list[str] = []
 
     def listen(n: int) -> None:
-        connection, response = open_stream(
-            gunicorn,
-            "/assistants/chat_stream",
-            {"assistant_id": "asst_demo", "message": "Hi"},
-            token=token,
-        )
-        connections.append(connection)
         try:
+            connection, response = open_stream(
+                gunicorn,
+                "/assistants/chat_stream",
+                {"assistant_id": "asst_demo", "message": "Hi"},
+                token=token,
+            )
+            connections.append(connection)
+            if response.status != 200:
+                problems.append(f"stream {n}: {response.status} {response.read()[:500]!r}")
             for event in events(response):
                 opened[n].set()
                 last_events[n] = event
+        except Exception as exc:
+            problems.append(f"stream {n}: {exc!r}")
         finally:
             finished[n].set()
 
@@ -156,8 +162,8 @@ def test_twenty_open_streams_do_not_starve_bookings(
         listener.start()
     try:
         for n in range(STREAMS):
-            assert opened[n].wait(timeout=60), f"stream {n} sent nothing"
-        assert not any(event.is_set() for event in finished)
+            assert opened[n].wait(timeout=60), f"stream {n} sent nothing: {problems}"
+        assert not any(event.is_set() for event in finished), (problems, last_events)
 
         # With every stream still talking, a booking through the assistant is answered.
         status, body = request(
@@ -186,7 +192,7 @@ def test_twenty_open_streams_do_not_starve_bookings(
         assert status == 201, body
         assert Booking.objects.get(pk=body["booking_id"]).client_name == "Boris"
 
-        assert not any(event.is_set() for event in finished), "the streams ended too early"
+        assert not any(event.is_set() for event in finished), (problems, last_events)
     finally:
         fake_openai.release.set()
         for listener in listeners:
