@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Generator
+from contextlib import nullcontext
 
 import openai
+from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -250,7 +252,10 @@ def _stream_turn(
                         }
                     }
                 text, said = "".join(said), []
-                for event in _run_tools(thread, ordered, text, user):
+                # The audit middleware's actor is gone once the response has started streaming.
+                with set_actor(user) if user is not None else nullcontext():
+                    tool_events = _run_tools(thread, ordered, text, user)
+                for event in tool_events:
                     yield {"tool": event}
                 continue
             text, said = "".join(said), []

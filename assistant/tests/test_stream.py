@@ -256,3 +256,27 @@ def test_the_chat_page_session_may_stream_with_its_csrf_token(
     sent = parse(b"".join(response.streaming_content))
     assert "".join(e["delta"] for e in sent if "delta" in e) == "Hello from the page."
     assert Thread.objects.get().restaurant == restaurant
+
+
+@pytest.mark.parametrize("path", ["/assistants/chat", STREAM])
+def test_a_booking_by_the_assistant_is_audited_with_the_caller(
+    api, host, tomorrow, assistant_profile, fake_openai, path
+):
+    from auditlog.models import LogEntry
+
+    fake_openai.script(
+        Reply(
+            tool_calls=[
+                (
+                    "create_booking",
+                    {"date": tomorrow.isoformat(), "time_slot": "18:00", "client_name": "Anna"},
+                )
+            ]
+        ),
+        Reply(text="Booked."),
+    )
+    response = api.post(path, {"assistant_id": "asst_demo", "message": "18:00"}, format="json")
+    if path == STREAM:
+        parse(b"".join(response.streaming_content))  # the turn runs as the stream is read
+    entry = LogEntry.objects.get_for_object(Booking.objects.get()).get()
+    assert entry.actor == host
