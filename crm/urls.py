@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from bookings import api as bookings_api
+from bookings import guest_api
 from crm import api as crm_api
 from crm import views
 from restaurants import api as restaurants_api
@@ -41,6 +42,7 @@ api_patterns = [
         bookings_api.DayBookingsView.as_view(),
         name="day-bookings",
     ),
+    *guest_api.urlpatterns,
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file, as our CSP wants.
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
