@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 
@@ -60,18 +61,23 @@ def slots_for_day(*, restaurant: Restaurant, date: dt.date) -> list[dict]:
     )
 
 
-def slots_for_day_by_id(*, restaurant_id: int, date: dt.date) -> list[dict]:
-    """Like `slots_for_day`, loading the restaurant only on a cache miss.
+def slots_json_for_day_by_id(*, restaurant_id: int, date: dt.date) -> str:
+    """The day's slots as JSON text, loading the restaurant only on a cache miss.
 
     Raises Restaurant.DoesNotExist when there is no such restaurant (and nothing is cached).
     """
-    return slot_cache.read_through(
+    return slot_cache.read_json(
         restaurant_id,
         date,
         lambda: slots_for_day_uncached(
             restaurant=Restaurant.objects.get(pk=restaurant_id), date=date
         ),
     )
+
+
+def slots_for_day_by_id(*, restaurant_id: int, date: dt.date) -> list[dict]:
+    """Like `slots_for_day`, loading the restaurant only on a cache miss."""
+    return json.loads(slots_json_for_day_by_id(restaurant_id=restaurant_id, date=date))
 
 
 def bookings_for_day(

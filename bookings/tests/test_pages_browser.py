@@ -48,7 +48,9 @@ def test_sign_in_then_the_sidebar_in_english_and_russian(page, host):
 
     sign_in(page)
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Bookings", "Settings", "Dashboard", "Guests", "Assistant"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Bookings", "Settings", "Dashboard", "Guests", "Assistant"]
+    )
     expect(page.get_by_test_id("restaurant-name")).to_have_text("Blue Door")
 
     page.get_by_role("button", name="Русский").click()
