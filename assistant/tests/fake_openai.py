@@ -2,11 +2,18 @@
 
 It speaks `POST /v1/chat/completions`, plain JSON and `stream: true` Server-Sent Events, answers
 from a script of replies, and records every request body so a test can check what the model saw.
+
+Run alone, it is the model server of the Postman collection's live run (`postman/run.sh`):
+`python -m assistant.tests.fake_openai --port 8765` answers every request with the default reply,
+plain or streamed, until it is stopped.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -46,15 +53,16 @@ class Reply:
 
 
 class FakeOpenAI:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0, *, record: bool = True) -> None:
         self.requests: list[dict] = []
+        self.record = record
         self.replies: deque[Reply] = deque()
         self.default = Reply(text="Hello from the fake model.")
         self.release = threading.Event()
         self.gate = threading.Event()
         self.disconnected = threading.Event()
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -97,8 +105,9 @@ class FakeOpenAI:
                     self._json(404, {"error": {"message": "not found"}})
                     return
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                with fake.lock:
-                    fake.requests.append(body)
+                if fake.record:
+                    with fake.lock:
+                        fake.requests.append(body)
                 streamed = bool(body.get("stream"))
                 reply = fake._next_reply(streamed)
                 try:
@@ -200,3 +209,23 @@ def completion(reply: Reply, body: dict) -> dict:
         ],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free)")
+    args = parser.parse_args(argv)
+    # A long-running process keeps no request log: nothing reads it.
+    fake = FakeOpenAI(args.port, record=False)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(f"fake OpenAI-compatible server at {fake.base_url}", flush=True)
+    try:
+        fake.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.server.server_close()
+
+
+if __name__ == "__main__":
+    main()
