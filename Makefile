@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install run test lint format serve bench clean css css-check messages screenshot
+.PHONY: install run test lint format serve bench clean css css-check messages screenshot postman
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,18 @@ css-check: $(TAILWIND)
 	$(TAILWIND) -i frontend/app.css -o $$tmp --minify 2>/dev/null; \
 	if cmp -s $$tmp static/css/app.css; then rm -f $$tmp; echo "static/css/app.css is current"; \
 	else rm -f $$tmp; echo "static/css/app.css is stale: run make css and commit it" >&2; exit 1; fi
+
+# The Postman collection, run twice with newman against the production server (gunicorn) on a
+# freshly migrated PostgreSQL database, Redis and the tests' fake model server: postman/run.sh.
+# DB_URL (dropped and created again) and REDIS_URL (emptied) default to crm_newman and db 11.
+# Needs PostgreSQL, Redis and Node.
+NEWMAN := node_modules/.bin/newman
+$(NEWMAN): package.json package-lock.json
+	npm ci
+	touch $(NEWMAN)
+
+postman: $(INSTALLED) $(NEWMAN)
+	PYTHON=$(BIN)/python postman/run.sh
 
 # Russian translations: collect every message, then compile the committed .mo (needs gettext).
 messages: $(INSTALLED)
