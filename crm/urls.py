@@ -46,6 +46,9 @@ api_patterns = [
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 
+# A database outage outside a view is a 503 too; other errors on API paths answer JSON.
+handler500 = "crm.unavailable.handler500"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
