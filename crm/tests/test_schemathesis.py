@@ -6,6 +6,7 @@ error and must match what the schema promises (status code, content type, body, 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -37,7 +38,26 @@ def _keep_the_test_connection(db):
 
 
 @pytest.fixture
-def token(_keep_the_test_connection, manager, restaurant) -> str:
+def known_objects(_keep_the_test_connection, manager, restaurant, other_restaurant) -> None:
+    """Restaurants and bookings with small ids (sequences start at 1), so that the small ids
+    schemathesis favours find real objects and reach past the 404s: the manager manages every
+    restaurant but one, where they are a host (403 on settings), and one more is not theirs."""
+    from bookings.services import booking_create
+    from restaurants.models import Membership, Restaurant
+
+    hosted = Restaurant.objects.create(name="Hosted", default_table_count=2)
+    Membership.objects.create(user=manager, restaurant=hosted, role=Membership.Role.HOST)
+    for other in Restaurant.objects.exclude(pk__in=[restaurant.pk, hosted.pk, other_restaurant.pk]):
+        Membership.objects.create(user=manager, restaurant=other, role=Membership.Role.MANAGER)
+    day = restaurant.today() + dt.timedelta(days=1)
+    for time_slot in ("12:00", "13:00", "18:00", "18:00", "19:00"):
+        booking_create(restaurant=restaurant, date=day, time_slot=time_slot, client_name="Guest")
+    booking_create(restaurant=other_restaurant, date=day, time_slot="18:00", client_name="Else")
+    booking_create(restaurant=hosted, date=day, time_slot="18:00", client_name="Hosted")
+
+
+@pytest.fixture
+def token(known_objects, manager) -> str:
     """A real access token of a manager, from `POST /auth/login` on the same application."""
     response = Client(application).post(
         "/auth/login", json={"username": manager.username, "password": PASSWORD}
@@ -51,6 +71,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema?format=json", application)
 
 
 @schema.parametrize()
+@pytest.mark.django_db(reset_sequences=True)
 @settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
