@@ -1,5 +1,8 @@
 """The database is down: answer 503 with `Retry-After`, not 500, and drop the broken connection.
 
+Also Django's own error answers (400, 404, 500) for requests no API view handled: JSON on API
+paths, as every other API error, and the usual pages elsewhere.
+
 A request that meets an unreachable or restarting PostgreSQL gets JSON on API paths and a short
 page elsewhere. The connection it broke is closed here, so the thread's next request opens a
 fresh one (`CONN_HEALTH_CHECKS` catches the ones that broke while idle). Nothing needs a restart.
@@ -15,7 +18,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.defaults import server_error
+from django.views.defaults import bad_request, page_not_found, server_error
 
 logger = logging.getLogger("crm.database")
 
@@ -79,14 +82,29 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+def _api_error(detail: str, code: str, status: int) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code}, status=status)
+
+
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django refuses before any view (a forged Host header, say): JSON on the API."""
+    if is_page_path(request.path):
+        return bad_request(request, exception)
+    return _api_error(_("The request could not be read."), "bad_request", 400)
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A path that names nothing: JSON on the API, the usual page elsewhere."""
+    if is_page_path(request.path):
+        return page_not_found(request, exception)
+    return _api_error(_("Nothing lives at this address."), "not_found", 404)
+
+
 def handler500(request: HttpRequest) -> HttpResponse:
     """Django's 500 page, except for an outage raised outside a view (a session save, say)."""
     exc = sys.exc_info()[1]
     if isinstance(exc, DATABASE_DOWN):
         return database_unavailable_response(request, exc)
     if not is_page_path(request.path):
-        return JsonResponse(
-            {"detail": _("Something went wrong on our side. Please try again."), "code": "error"},
-            status=500,
-        )
+        return _api_error(_("Something went wrong on our side. Please try again."), "error", 500)
     return server_error(request)

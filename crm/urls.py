@@ -46,7 +46,9 @@ api_patterns = [
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 
-# A database outage outside a view is a 503 too; other errors on API paths answer JSON.
+# Errors no view answered: JSON on API paths; a database outage outside a view is a 503 too.
+handler400 = "crm.unavailable.handler400"
+handler404 = "crm.unavailable.handler404"
 handler500 = "crm.unavailable.handler500"
 
 urlpatterns = [

@@ -154,3 +154,29 @@ def test_a_bogus_content_length_is_not_trusted(host_api, restaurant, tomorrow):
     # Read as an empty body: a field error, never a 500.
     assert_json_error(response, 400)
     assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize("forged", ["?&8eQzo", "evil.example.com", "a" * 300])
+def test_a_forged_host_header_answers_400_json_on_the_api(host_api, restaurant, tomorrow, forged):
+    response = host_api.post(
+        "/bookings", booking_body(restaurant, tomorrow), format="json", HTTP_HOST=forged
+    )
+    assert assert_json_error(response, 400)["code"] == "bad_request"
+    assert not Booking.objects.exists()
+
+
+def test_a_forged_host_header_on_a_page_answers_the_400_page(client, db):
+    response = client.get("/app/login/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/bookings/1/2025-01-01/extra", "/nothing", "/auth/login/"])
+def test_an_unknown_api_path_answers_404_json(host_api, path):
+    assert assert_json_error(host_api.get(path), 404)["code"] == "not_found"
+
+
+def test_an_unknown_page_answers_the_404_page(client, db):
+    response = client.get("/app/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
