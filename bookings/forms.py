@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import CLIENT_NAME_MAX, PARTY_SIZE_MAX
@@ -63,6 +64,79 @@ class BookingForm(forms.Form):
 
     VISIBLE_FIELDS = ("client_name", "phone", "party_size", "email", "notes")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Typing a name or a phone asks for known guests; choosing one fills the form (app.js).
+        suggest = {
+            "hx-get": reverse("bookings:guest-suggest"),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#guest-suggestions",
+            "hx-swap": "innerHTML",
+            "hx-sync": "closest form:abort",
+            "aria-controls": "guest-suggestions",
+        }
+        for name in ("client_name", "phone"):
+            self.fields[name].widget.attrs.update(suggest)
+
 
 class StatusForm(forms.Form):
     status = forms.CharField(max_length=10)
+
+
+def _tag_choices() -> list[tuple[str, str]]:
+    from bookings.guests import TAG_CHOICES
+
+    return [(key, label) for key, label in TAG_CHOICES.items()]
+
+
+class GuestForm(forms.Form):
+    """A guest's details on the profile. `guest_update` validates; errors appear beside fields."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=CLIENT_NAME_MAX * 2)
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=4000,
+        help_text=_("Preferences, allergies, the usual table: what the next host should know."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"),
+        required=False,
+        choices=_tag_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_tags = forms.CharField(
+        label=_("Other tags"),
+        required=False,
+        max_length=400,
+        help_text=_("Separated by commas."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def all_tags(self) -> list[str]:
+        typed = [t for t in self.cleaned_data["other_tags"].split(",") if t.strip()]
+        return [*self.cleaned_data["tags"], *typed]
+
+
+class ExportRangeForm(forms.Form):
+    """The dates of a bookings export (`from`, `to`); both optional."""
+
+    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    @classmethod
+    def from_query(cls, query) -> ExportRangeForm:
+        return cls({"start": query.get("from", ""), "end": query.get("to", "")})

@@ -20,6 +20,12 @@ class Guest(models.Model):
     email = models.EmailField(_("e-mail"), blank=True, default="")
     notes = models.TextField(_("notes"), blank=True, default="", max_length=2000)
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # The tags lowercased between bars ("|vip|allergy|"), kept by `save`: a tag filter and a
+    # search by tag are then a plain LIKE on every database (SQLite cannot look inside JSON).
+    tag_index = models.CharField(max_length=400, blank=True, default="", editable=False)
+    # The name and e-mail lowercased by Python, kept by `save`: SQLite's LIKE ignores case only
+    # in ASCII, so "иван" would not find "Иван" there; this finds it on every database.
+    search_text = models.CharField(max_length=400, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -38,6 +44,19 @@ class Guest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.phone}".strip()
+
+    def save(self, *args, **kwargs) -> None:
+        self.tag_index = tag_index(self.tags)
+        self.search_text = f"{self.name} {self.email}".lower()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "tag_index", "search_text"}
+        super().save(*args, **kwargs)
+
+
+def tag_index(tags: list[str]) -> str:
+    """`|vip|allergy|`: every tag lowercased, fenced by bars so a tag matches only whole."""
+    return "".join(f"|{tag.lower()}" for tag in tags or []) + "|" if tags else ""
 
 
 class Booking(models.Model):

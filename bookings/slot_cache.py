@@ -42,32 +42,40 @@ def _redis():
     return get_redis_connection("default")
 
 
-def read_through(restaurant_id: int, date: dt.date, compute: Callable[[], Slots]) -> Slots:
+def _dumps(slots: Slots) -> str:
+    return json.dumps(slots, separators=(",", ":"))
+
+
+def read_json(restaurant_id: int, date: dt.date, compute: Callable[[], Slots]) -> str:
+    """The day's slots as the cache holds them, JSON text, computing and caching on a miss.
+
+    The API answers this text as it is: a cached read parses and serializes nothing.
+    """
     key = slots_key(restaurant_id, date)
     client = _redis()
     if client is None:
-        slots = cache.get(key)
-        if slots is None:
-            slots = compute()
-            cache.set(key, slots, settings.SLOTS_CACHE_TTL)
-        return slots
+        text = cache.get(key)
+        if text is None:
+            text = _dumps(compute())
+            cache.set(key, text, settings.SLOTS_CACHE_TTL)
+        return text
 
     from redis.exceptions import RedisError, WatchError
 
     try:
         raw = client.get(key)
         if raw is not None:
-            return json.loads(raw)
+            return raw.decode()
         pipe = client.pipeline(transaction=True)
         pipe.watch(_generation_key(restaurant_id))
     except RedisError as exc:
         logger.warning("Redis unavailable, reading slots from the database: %s", exc)
-        return compute()
+        return _dumps(compute())
 
     try:
-        slots = compute()
+        text = _dumps(compute())
         pipe.multi()
-        pipe.set(key, json.dumps(slots, separators=(",", ":")), ex=settings.SLOTS_CACHE_TTL)
+        pipe.set(key, text, ex=settings.SLOTS_CACHE_TTL)
         pipe.execute()
     except WatchError:
         pass  # A booking changed the restaurant meanwhile: answer, but don't cache this read.
@@ -75,7 +83,12 @@ def read_through(restaurant_id: int, date: dt.date, compute: Callable[[], Slots]
         logger.warning("Redis unavailable, slots not cached: %s", exc)
     finally:
         pipe.reset()
-    return slots
+    return text
+
+
+def read_through(restaurant_id: int, date: dt.date, compute: Callable[[], Slots]) -> Slots:
+    """The day's slots, `[{"time", "booked", "free"}, …]`, through the cache."""
+    return json.loads(read_json(restaurant_id, date, compute))
 
 
 def forget(restaurant_id: int, date: dt.date | None = None) -> None:

@@ -53,8 +53,14 @@ class AuditActorMiddleware(AuditlogMiddleware):
     """auditlog's middleware, with the actor read when an entry is written, not on arrival.
 
     API requests authenticate by JWT inside the view, after the middleware has run; reading
-    `request.user` lazily records them too.
+    `request.user` lazily records them too. Reads change nothing that is audited, so they skip
+    the per-request signal wiring.
     """
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return self.get_response(request)
+        return super().__call__(request)
 
     @staticmethod
     def _get_actor(request: HttpRequest):

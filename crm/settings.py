@@ -289,6 +289,10 @@ OPENAI_API_KEY = env_str("OPENAI_API_KEY", "")
 OPENAI_BASE_URL = env_str("OPENAI_BASE_URL", "")
 OPENAI_MODEL = env_str("OPENAI_MODEL", "gpt-4o-mini")
 ASSISTANT_ID = env_str("ASSISTANT_ID", "asst_demo")
+# Seconds: to connect, and to wait for the next bytes of an answer (between streamed chunks).
+OPENAI_CONNECT_TIMEOUT = env_int("OPENAI_CONNECT_TIMEOUT", 5)
+OPENAI_READ_TIMEOUT = env_int("OPENAI_READ_TIMEOUT", 60)
+OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 1)
 
 # --- Audit trail ----------------------------------------------------------------------------
 

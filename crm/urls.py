@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from bookings import api as bookings_api
+from bookings import guest_api
 from crm import api as crm_api
 from crm import views
 from restaurants import api as restaurants_api
@@ -41,6 +42,7 @@ api_patterns = [
         bookings_api.DayBookingsView.as_view(),
         name="day-bookings",
     ),
+    *guest_api.urlpatterns,
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file, as our CSP wants.
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
@@ -57,6 +59,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("", include((api_patterns, "api"))),
+    path("assistants/", include("assistant.urls")),
     # The host pages live under /app/, apart from the API's paths.
     path("", RedirectView.as_view(pattern_name="bookings:day", permanent=False), name="home"),
     path(
@@ -65,5 +68,6 @@ urlpatterns = [
     path("app/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("app/", include("bookings.urls")),
     path("app/", include("restaurants.urls")),
+    path("app/", include("assistant.page_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,4 +1,4 @@
-// The booking dialog and the status line. htmx does the requests; this opens and closes the
+// The booking dialog, its guest suggestions and the status line. htmx does the requests; this opens and closes the
 // native <dialog> (which traps focus and closes on Escape by itself) and shows server messages.
 (function () {
   "use strict";
@@ -42,6 +42,36 @@
     if (closer && box && box.contains(closer)) {
       event.preventDefault();
       box.close();
+    }
+  });
+
+  // The booking dialog's known guests: choosing one fills the form's name, phone and e-mail.
+  document.addEventListener("click", function (event) {
+    var choice = event.target.closest("[data-guest-fill]");
+    if (!choice) return;
+    var form = choice.closest("form");
+    if (!form) return;
+    event.preventDefault();
+    [["client_name", "name"], ["phone", "phone"], ["email", "email"]].forEach(function (pair) {
+      var field = form.elements.namedItem(pair[0]);
+      var value = choice.dataset[pair[1]];
+      if (field && value) field.value = value;
+    });
+    var list = document.getElementById("guest-suggestions");
+    if (list) list.replaceChildren();
+    var size = form.elements.namedItem("party_size");
+    if (size) size.focus();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    // Escape in the suggestions closes them, not the whole dialog.
+    if (event.key !== "Escape") return;
+    var list = document.getElementById("guest-suggestions");
+    if (list && list.firstElementChild && list.contains(document.activeElement)) {
+      event.preventDefault();
+      list.replaceChildren();
+      var name = document.getElementById("id_client_name");
+      if (name) name.focus();
     }
   });
 
