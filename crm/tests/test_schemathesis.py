@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
@@ -37,18 +38,49 @@ def _keep_the_test_connection(db):
     request_finished.connect(close_old_connections)
 
 
+def restart_ids(*models) -> None:
+    """Number the models' next rows from 1 again (they are empty now)."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    sequences = [{"table": m._meta.db_table, "column": m._meta.pk.column} for m in models]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_by_name_sql(no_style(), sequences):
+            cursor.execute(sql)
+
+
 @pytest.fixture
-def known_objects(_keep_the_test_connection) -> str:
-    """Restaurants and bookings with small ids (sequences start at 1), so that the small ids
-    schemathesis favours find real objects and reach past the 404s. The manager manages the
-    first, is a host at the second (403 on settings) and has nothing to do with the third.
+def fake_model(settings) -> Iterator[None]:
+    """The assistant talks to the assistant tests' fake OpenAI-compatible server, never a
+    real model."""
+    from assistant.models import Assistant
+    from assistant.tests.fake_openai import FakeOpenAI
+
+    fake = FakeOpenAI().start()
+    settings.OPENAI_BASE_URL = fake.base_url
+    settings.OPENAI_API_KEY = "test-key"
+    settings.OPENAI_MAX_RETRIES = 0
+    Assistant.objects.get_or_create(public_id=settings.ASSISTANT_ID, defaults={"name": "AI host"})
+    try:
+        yield
+    finally:
+        fake.stop()
+
+
+@pytest.fixture
+def known_objects(_keep_the_test_connection, fake_model) -> str:
+    """Restaurants, guests and bookings with small ids, so that the small ids schemathesis
+    favours find real objects and reach past the 404s. The manager manages the first, is a
+    host at the second (403 on settings) and has nothing to do with the third.
     Returns the manager's username."""
+    from bookings.models import Booking, Guest
     from bookings.services import booking_create
     from restaurants.models import Membership, Restaurant
 
-    # Whatever the migrations made goes first, so the ids begin at 1 (the test is
-    # transactional: everything is flushed after it).
+    # The test's transaction is rolled back afterwards, bringing back what is deleted here.
+    # PostgreSQL's sequences are not rolled back, but then only go on from where these end.
     Restaurant.objects.all().delete()
+    restart_ids(Restaurant, Guest, Booking)
     mine, hosted, other = (
         Restaurant.objects.create(name=name, default_table_count=5, time_zone="Europe/Moscow")
         for name in ("Blue Door", "Hosted", "Elsewhere")
@@ -56,10 +88,22 @@ def known_objects(_keep_the_test_connection) -> str:
     manager = make_user("st-manager", restaurant=mine, role=Membership.Role.MANAGER)
     Membership.objects.create(user=manager, restaurant=hosted, role=Membership.Role.HOST)
     day = mine.today() + dt.timedelta(days=1)
-    for time_slot in ("12:00", "13:00", "18:00", "18:00", "19:00"):
-        booking_create(restaurant=mine, date=day, time_slot=time_slot, client_name="Guest")
-    booking_create(restaurant=hosted, date=day, time_slot="18:00", client_name="Hosted")
-    booking_create(restaurant=other, date=day, time_slot="18:00", client_name="Else")
+    for n, time_slot in enumerate(("12:00", "13:00", "18:00", "18:00", "19:00")):
+        booking_create(
+            restaurant=mine,
+            date=day,
+            time_slot=time_slot,
+            client_name=f"Guest {n}",
+            phone=f"+7912345678{n % 3}",
+        )
+    for restaurant in (hosted, other):
+        booking_create(
+            restaurant=restaurant,
+            date=day,
+            time_slot="18:00",
+            client_name="Else",
+            phone="+79120000000",
+        )
     return manager.username
 
 
@@ -85,7 +129,6 @@ schema.config.generation.update(
 
 
 @schema.parametrize()
-@pytest.mark.django_db(reset_sequences=True)
 @settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
