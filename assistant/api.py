@@ -14,7 +14,6 @@ from collections.abc import Generator, Iterator
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -233,6 +232,20 @@ def sse(events: Generator[dict, None, None]) -> Iterator[str]:
         events.close()
 
 
+# Before OpenAPI 3.2 an event stream's `schema` describes each event, as its fields.
+SSE_EVENT = {
+    "type": "object",
+    "description": "One Server-Sent Event: its `data` is one line of JSON.",
+    "properties": {
+        "data": {"type": "string", "description": "JSON: delta, tool, error or done."},
+        "event": {"type": "string"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+    "required": ["data"],
+}
+
+
 class ChatStreamView(AssistantAPIView):
     """`POST /assistants/chat_stream`: the turn as Server-Sent Events, each sent as it comes."""
 
@@ -250,7 +263,7 @@ class ChatStreamView(AssistantAPIView):
         request=ChatInput,
         responses={
             (200, "text/event-stream"): OpenApiResponse(
-                OpenApiTypes.STR,
+                SSE_EVENT,
                 description="The events, one `data:` line of JSON each.",
                 examples=[
                     OpenApiExample(

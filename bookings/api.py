@@ -27,6 +27,7 @@ from crm.api_common import (
     IsoDateField,
     StrictCharField,
     StrictIntegerField,
+    id_path_parameter,
     path_date,
     path_id,
     require_role,
@@ -164,8 +165,8 @@ UNAUTHORIZED = _error("Missing, malformed, tampered or expired token.")
 RESTAURANT_404 = _error("No such restaurant, or not one of yours (the same answer).")
 BOOKING_404 = _error("No such booking, or one of another restaurant (the same answer).")
 FULL_409 = _error("No free table in the slot.")
-RESTAURANT_ID = OpenApiParameter("restaurant_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-BOOKING_ID = OpenApiParameter("booking_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+RESTAURANT_ID = id_path_parameter("restaurant_id")
+BOOKING_ID = id_path_parameter("booking_id")
 
 BOOKING_EXAMPLE = OpenApiExample(
     "A booking",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from crm.api_common import StrictCharField
 from crm.api_errors import ErrorSerializer
 from crm.jwt import refresh_token_for, refresh_token_renew
+from crm.parsers import JSONParser
 
 
 class BearerChallenge(BaseAuthentication):
@@ -64,7 +65,7 @@ TOKEN_EXAMPLE = OpenApiExample(
     value={
         "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…",
         "token_type": "bearer",
-        "expires_in": 3600,
+        "expires_in": 900,
         "refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…",
     },
     response_only=True,
@@ -90,6 +91,13 @@ class LoginView(APIView):
             200: TokenOut,
             400: OpenApiResponse(ErrorSerializer, description="Missing or non-string fields."),
             401: OpenApiResponse(ErrorSerializer, description="Wrong username or password."),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "Too many failed sign-ins for this username from this address; "
+                    "`Retry-After` says when to try again."
+                ),
+            ),
         },
         examples=[
             OpenApiExample(

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 
@@ -65,6 +66,27 @@ class IsoDateField(serializers.DateField):
             return dt.date.fromisoformat(value)
         except ValueError:
             self.fail("invalid")
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "18:00"}
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day written HH:MM, both ways; the schema says so (not RFC 3339's HH:MM:SS)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M"])
+        super().__init__(**kwargs)
+
+
+def id_path_parameter(name: str) -> OpenApiParameter:
+    """An id in the path, documented with the bounds `path_id` enforces (1 to 2**63 - 1)."""
+    return OpenApiParameter(
+        name,
+        {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+        OpenApiParameter.PATH,
+    )
 
 
 def _field_error(field: str, error: serializers.ValidationError) -> exceptions.ValidationError:

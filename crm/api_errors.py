@@ -5,8 +5,9 @@
      "code": "invalid"}
 
 The booking core's errors arrive here as they are raised: `BookingInvalid` and Django's
-`ValidationError` answer 400 naming the field, `SlotFull` 409, a missing object 404. Anything
-unexpected is logged with its traceback and answers a JSON 500, never an HTML page.
+`ValidationError` answer 400 naming the field, `SlotFull` 409, a missing object 404, a database
+outage 503 with `Retry-After`. Anything unexpected is logged with its traceback and answers a
+JSON 500, never an HTML page.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from bookings.exceptions import SlotFull
+from crm.unavailable import (
+    DATABASE_DOWN,
+    RETRY_AFTER_SECONDS,
+    discard_broken_connections,
+    unavailable_body,
+)
 
 logger = logging.getLogger("crm.api")
 
@@ -117,6 +124,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
             _("The request body is not valid JSON: %(reason)s.") % {"reason": reason}
         )
 
+    if isinstance(exc, DATABASE_DOWN):
+        return _database_unavailable(exc, context)
     if not isinstance(exc, exceptions.APIException):
         return _server_error(exc, context)
 
@@ -129,6 +138,18 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     else:
         response.data = {"detail": str(exc.detail), "code": _first_code(exc.detail) or ""}
     return response
+
+
+def _database_unavailable(exc: Exception, context: dict) -> Response:
+    """PostgreSQL is down or restarting: 503 with Retry-After; the broken connection is closed."""
+    request = context.get("request")
+    logger.warning("Database unavailable on %s: %s", getattr(request, "path", "the API"), exc)
+    discard_broken_connections()
+    return Response(
+        unavailable_body(),
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def _server_error(exc: Exception, context: dict) -> Response:

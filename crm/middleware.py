@@ -11,7 +11,7 @@ from collections.abc import Callable
 from auditlog.middleware import AuditlogMiddleware
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, empty
 
 logger = logging.getLogger("crm.request")
 
@@ -32,6 +32,10 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         user = getattr(request, "user", None)
+        if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+            # Never looked at: reading it now would query the session, maybe of a database
+            # that is down. DRF views set the real user, so API requests still log it.
+            user = None
         # The path only: query strings may carry personal data; headers (tokens) are never logged.
         logger.info(
             "request_id=%s method=%s path=%s status=%s duration_ms=%.1f user=%s",

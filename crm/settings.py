@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "crm.middleware.RequestLogMiddleware",
+    # A view that meets a database outage answers 503 instead of 500.
+    "crm.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -225,7 +227,7 @@ ADMIN_PASSWORD = env_str("ADMIN_PASSWORD", "password123", insecure=True)
 
 JWT_SECRET = env_str("JWT_SECRET", "supersecretjwt", insecure=True)
 JWT_ALGORITHM = env_str("JWT_ALGORITHM", "HS256")
-JWT_ACCESS_MINUTES = env_int("JWT_ACCESS_MINUTES", 60)
+JWT_ACCESS_MINUTES = env_int("JWT_ACCESS_MINUTES", 15)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -233,7 +235,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["crm.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "crm.api_errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
@@ -263,6 +265,8 @@ SPECTACULAR_SETTINGS = {
     # Sign-in's authentication class only answers 401 with a challenge; it is not a scheme.
     "AUTHENTICATION_WHITELIST": ["crm.authentication.CachedUserJWTAuthentication"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # A required text field that refuses "" says so (`minLength: 1`), as the API enforces it.
+    "ENFORCE_NON_BLANK_FIELDS": True,
     "PREPROCESSING_HOOKS": ["crm.api.schema_endpoints"],
     "ENUM_NAME_OVERRIDES": {
         "BookingStatusEnum": "bookings.models.Booking.Status",

@@ -48,6 +48,11 @@ api_patterns = [
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 
+# Errors no view answered: JSON on API paths; a database outage outside a view is a 503 too.
+handler400 = "crm.unavailable.handler400"
+handler404 = "crm.unavailable.handler404"
+handler500 = "crm.unavailable.handler500"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

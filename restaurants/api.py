@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -12,8 +11,10 @@ from rest_framework.views import APIView
 
 from crm.api_common import (
     RESTAURANT_NOT_FOUND,
+    HourMinuteField,
     StrictCharField,
     StrictIntegerField,
+    id_path_parameter,
     path_id,
     require_role,
 )
@@ -32,8 +33,8 @@ class SettingsOut(serializers.Serializer):
     info_text = serializers.CharField()
     name = serializers.CharField()
     default_table_count = serializers.IntegerField()
-    opening_time = serializers.TimeField(format="%H:%M")
-    closing_time = serializers.TimeField(format="%H:%M", help_text="00:00 means midnight.")
+    opening_time = HourMinuteField()
+    closing_time = HourMinuteField(help_text="00:00 means midnight.")
     slot_minutes = serializers.IntegerField()
     time_zone = serializers.CharField()
     slots = serializers.ListField(
@@ -52,8 +53,8 @@ class SettingsIn(serializers.Serializer):
     info_text = StrictCharField(**OPTIONAL, allow_blank=True)
     name = StrictCharField(**OPTIONAL)
     default_table_count = StrictIntegerField(**OPTIONAL)
-    opening_time = serializers.TimeField(**OPTIONAL, help_text="HH:MM")
-    closing_time = serializers.TimeField(**OPTIONAL, help_text="HH:MM; 00:00 means midnight.")
+    opening_time = HourMinuteField(**OPTIONAL, help_text="HH:MM")
+    closing_time = HourMinuteField(**OPTIONAL, help_text="HH:MM; 00:00 means midnight.")
     slot_minutes = StrictIntegerField(**OPTIONAL)
     time_zone = StrictCharField(**OPTIONAL, help_text="e.g. Europe/Moscow")
 
@@ -75,7 +76,7 @@ SETTINGS_EXAMPLE = OpenApiExample(
     },
     response_only=True,
 )
-ID_PARAMETER = OpenApiParameter("restaurant_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+ID_PARAMETER = id_path_parameter("restaurant_id")
 NOT_YOURS = OpenApiResponse(
     ErrorSerializer, description="No such restaurant, or not one of yours (the same answer)."
 )

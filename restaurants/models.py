@@ -76,7 +76,9 @@ class Restaurant(models.Model):
         if self.opening_time and self.closing_time is not None:
             if self._minutes(self.closing_time, closing=True) <= self._minutes(self.opening_time):
                 raise ValidationError({"closing_time": _("Closing time must be after opening.")})
-            if not self.slot_times():
+            # A slot length below one minute is refused by the field's own validators; the
+            # grid cannot be laid out with it (a zero step would not even end).
+            if self.slot_minutes and self.slot_minutes > 0 and not self.slot_times():
                 raise ValidationError(
                     {"slot_minutes": _("Not even one slot fits between opening and closing.")}
                 )

@@ -86,3 +86,60 @@ def test_bad_boolean_in_the_environment_fails_loudly():
     result = manage("check", DEBUG="maybe", SECRET_KEY="x" * 60)
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+PRODUCTION_SECRETS = {
+    "SECRET_KEY": "a-real-secret-" + "k" * 50,
+    "JWT_SECRET": "another-real-secret-value-of-32-bytes",
+    "ADMIN_PASSWORD": "a-strong-admin-password",
+}
+
+
+def test_check_deploy_is_clean_at_warning_level_when_served_over_https():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", HTTPS="true", **PRODUCTION_SECRETS
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_https_is_off():
+    """The HTTPS block is what silences the transport warnings: without it they are raised."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_SECRETS)
+    assert result.returncode != 0
+    for check_id in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert check_id in result.stderr
+
+
+def test_https_turns_on_secure_cookies_hsts_and_the_redirect():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_PROXY_SSL_HEADER)"
+    )
+    result = manage("shell", "-c", code, HTTPS="true", **PRODUCTION_SECRETS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "True",
+        "True",
+        "True",
+        "31536000",
+        "True",
+        "('HTTP_X_FORWARDED_PROTO',",
+        "'https')",
+    ]
+
+
+def test_access_tokens_live_fifteen_minutes_by_default():
+    code = "from django.conf import settings as s; print(s.SIMPLE_JWT['ACCESS_TOKEN_LIFETIME'])"
+    clean = {k: v for k, v in os.environ.items() if k != "JWT_ACCESS_MINUTES"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "0:15:00"

@@ -177,6 +177,8 @@ def test_superuser_changes_any_restaurant_and_gets_404_for_a_missing_one(superus
         ({"closing_time": "11:00"}, "closing_time", "Closing time must be after opening."),
         ({"opening_time": "noon"}, "opening_time", "Time has wrong format"),
         ({"slot_minutes": 47}, "slot_minutes", "Use a multiple of 5 minutes."),
+        ({"slot_minutes": 0}, "slot_minutes", "greater than or equal to 15"),
+        ({"slot_minutes": -30}, "slot_minutes", "greater than or equal to"),
         ({"time_zone": "Mars/Olympus"}, "time_zone", "Unknown time zone: Mars/Olympus"),
     ],
 )
