@@ -21,3 +21,5 @@ max_requests_jitter = 500
 accesslog = None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No control socket: its path is one per user, and tests and the benchmark run several servers.
+control_socket_disable = True
