@@ -34,6 +34,7 @@ from bookings.selectors import (
 from bookings.services import booking_create, booking_set_status
 from restaurants.current import restaurant_required
 from restaurants.models import Restaurant
+from restaurants.selectors import restaurants_for_user
 
 # The pieces of the bookings page an HTMX request may ask for, by the id of its target.
 DAY_PARTS = ("day-view", "calendar", "slot-list", "day-bookings")
@@ -267,7 +268,7 @@ def booking_status(request: HttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(
         Booking.objects.select_related("restaurant"),
         pk=pk,
-        restaurant_id__in=[r.pk for r in request.restaurants],
+        restaurant__in=restaurants_for_user(user=request.user),
     )
     form = StatusForm(request.POST)
     level, ok = "error", False

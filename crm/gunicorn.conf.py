@@ -15,8 +15,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "32"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
-max_requests = 5000
-max_requests_jitter = 500
+# Workers are not recycled: a restart costs a second of Django start-up during which the
+# worker's connections wait (measured as a 1 s p99 at 5,000 requests per recycle). The app is
+# loaded once in the master, so a worker the master replaces after a crash starts at once.
+preload_app = True
 # Each request is logged once, by crm.middleware.RequestLogMiddleware, with its request id.
 accesslog = None
 errorlog = "-"

@@ -12,6 +12,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from restaurants.models import Restaurant
 from restaurants.selectors import can_manage, restaurants_for_user
@@ -23,15 +24,22 @@ def choose_restaurant(request: HttpRequest, restaurant: Restaurant) -> None:
     request.session[SESSION_KEY] = restaurant.pk
 
 
-def resolve_restaurant(request: HttpRequest) -> tuple[Restaurant | None, list[Restaurant]]:
-    """The current restaurant and all the user's restaurants (one query)."""
-    restaurants = list(restaurants_for_user(user=request.user).order_by("name", "pk"))
+def resolve_restaurant(request: HttpRequest) -> Restaurant | None:
+    """The current restaurant: the session's one if the user may still reach it, else their
+    first. One query in the usual case, however many restaurants the user can reach."""
+    reachable = restaurants_for_user(user=request.user)
     chosen = request.session.get(SESSION_KEY)
-    current = next((r for r in restaurants if r.pk == chosen), None)
-    if current is None and restaurants:
-        current = restaurants[0]
-        choose_restaurant(request, current)
-    return current, restaurants
+    current = reachable.filter(pk=chosen).first() if isinstance(chosen, int) else None
+    if current is None:
+        current = reachable.order_by("name", "pk").first()
+        if current is not None:
+            choose_restaurant(request, current)
+    return current
+
+
+def switcher_choices(request: HttpRequest) -> list[Restaurant]:
+    """The user's restaurants by name, ids and names only: the sidebar's switcher."""
+    return list(restaurants_for_user(user=request.user).order_by("name", "pk").only("pk", "name"))
 
 
 def restaurant_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -40,11 +48,12 @@ def restaurant_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        current, restaurants = resolve_restaurant(request)
+        current = resolve_restaurant(request)
         if current is None:
             return render(request, "restaurants/no_restaurant.html", status=403)
         request.restaurant = current
-        request.restaurants = restaurants
+        # Read only by a full page's sidebar; an HTMX partial never queries it.
+        request.restaurants = SimpleLazyObject(lambda: switcher_choices(request))
         request.can_manage = can_manage(user=request.user, restaurant=current)
         return view(request, *args, **kwargs)
 
