@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
@@ -23,6 +24,7 @@ from restaurants.models import Restaurant
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 GUEST_COLUMNS = [
     "id",
@@ -62,7 +64,9 @@ def safe_cell(value: object) -> object:
         return value.isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    # A phone in E.164 ("+79123456789") is a number to a spreadsheet, never a formula: left as
+    # it is, so a phone column reads as phones.
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not E164.match(value):
         return "'" + value
     return value
 
