@@ -497,12 +497,11 @@ Profiled in one process (cProfile, 1,000 requests through Django's test client) 
 data. What each request costs beyond `/healthz`:
 
 - **Cached slots read.** In one process it takes about 0.7 ms against 0.4 ms for `/healthz`:
-  the JWT's signature and claims check, DRF's dispatch, and one Redis round trip. Already
-  removed: the per-request user query (each worker keeps a user for 60 s), parsing and
-  re-rendering the cached JSON (the cached text goes out as it is), and the audit middleware's
-  per-request signal wiring on reads. Over HTTP, with wrk sharing the two cores, that lands
-  near half the ceiling. Next steps: cache validated tokens per worker, and serve this one read
-  outside DRF's dispatch.
+  DRF's dispatch and one Redis round trip, now the larger part. Already removed: the
+  per-request user query (each worker keeps a user for 60 s), the signature and claims check of
+  a token seen before (kept per worker until it expires), parsing and re-rendering the cached
+  JSON (the cached text goes out as it is), and the audit middleware's per-request signal
+  wiring on reads. Next step: serve this one read outside DRF's dispatch.
 - **p99 of the cached read.** 64 gthread threads take turns on two cores and the GIL; sync
   workers serve the same read with a p99 near 25 ms (table above), but an open assistant
   stream would hold a sync worker whole. A separate small pool for the stream route, behind

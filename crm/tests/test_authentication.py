@@ -25,3 +25,19 @@ def test_a_changed_user_is_looked_up_again(host, restaurant, tomorrow):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     assert len(queries) == 1
+
+
+def test_a_token_used_before_still_expires(host, restaurant, tomorrow):
+    import datetime as dt
+
+    import time_machine
+    from django.conf import settings
+
+    client = api_client_for(host)
+    url = f"/bookings/{restaurant.pk}/{tomorrow.isoformat()}"
+    assert client.get(url).status_code == 200  # validated once, now remembered
+    later = dt.datetime.now(dt.UTC) + settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
+    with time_machine.travel(later + dt.timedelta(seconds=5)):
+        response = client.get(url)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
