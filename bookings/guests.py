@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings.exceptions import BookingInvalid
-from bookings.models import CLIENT_NAME_MAX, Booking, Guest
-from bookings.services import _clean_email, normalize_phone
+from bookings.models import Booking, Guest
+from bookings.services import _clean_email, clean_guest_name, normalize_phone
 
 # Offered as checkboxes on the profile; any other tag may be typed in. A typed tag that matches
 # one of these (in any case) takes its spelling, so "vip" and "VIP" are one tag.
@@ -63,18 +63,6 @@ def clean_tags(tags: object) -> list[str]:
     return cleaned
 
 
-def _clean_guest_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise BookingInvalid("name", _("Enter the guest's name."))
-    if len(name) > CLIENT_NAME_MAX:
-        raise BookingInvalid(
-            "name",
-            _("The name is too long (at most %(max)d characters).") % {"max": CLIENT_NAME_MAX},
-        )
-    return name
-
-
 def _clean_guest_notes(notes: str) -> str:
     notes = (notes or "").strip()
     if len(notes) > GUEST_NOTES_MAX:
@@ -100,7 +88,7 @@ def guest_update(
     """
     changes: dict[str, object] = {}
     if name is not None:
-        changes["name"] = _clean_guest_name(name)
+        changes["name"] = clean_guest_name(name, field="name")
     if phone is not None:
         try:
             changes["phone"] = normalize_phone(phone, country=guest.restaurant.country)

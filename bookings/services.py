@@ -42,13 +42,14 @@ def normalize_phone(raw: str, *, country: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _clean_name(client_name: str) -> str:
-    name = " ".join((client_name or "").split())
+def clean_guest_name(name: str, *, field: str = "client_name") -> str:
+    """A guest's name with its spaces folded; refused, naming `field`, when empty or too long."""
+    name = " ".join((name or "").split())
     if not name:
-        raise BookingInvalid("client_name", _("Enter the guest's name."))
+        raise BookingInvalid(field, _("Enter the guest's name."))
     if len(name) > CLIENT_NAME_MAX:
         raise BookingInvalid(
-            "client_name",
+            field,
             _("The name is too long (at most %(max)d characters).") % {"max": CLIENT_NAME_MAX},
         )
     return name
@@ -164,7 +165,7 @@ def booking_create(
     created_by: AbstractBaseUser | None = None,
 ) -> Booking:
     """Book one table, or raise BookingInvalid (400) or SlotFull (409) having written nothing."""
-    name = _clean_name(client_name)
+    name = clean_guest_name(client_name)
     _check_when(restaurant=restaurant, date=date, time_slot=time_slot)
     party_size = _clean_party_size(party_size)
     phone = normalize_phone(phone, country=restaurant.country)
@@ -244,7 +245,7 @@ def booking_update(
     restaurant = booking.restaurant
     changes: dict[str, object] = {}
     if client_name is not None:
-        changes["client_name"] = _clean_name(client_name)
+        changes["client_name"] = clean_guest_name(client_name)
     if party_size is not None:
         changes["party_size"] = _clean_party_size(party_size)
     if phone is not None:
