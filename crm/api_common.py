@@ -89,6 +89,11 @@ def id_path_parameter(name: str) -> OpenApiParameter:
     )
 
 
+# Path segments are checked by one field each, built once: a field keeps no state between calls.
+_PATH_ID = IdField()
+_PATH_DATE = IsoDateField()
+
+
 def _field_error(field: str, error: serializers.ValidationError) -> exceptions.ValidationError:
     return exceptions.ValidationError({field: error.detail})
 
@@ -98,7 +103,7 @@ def path_id(value: str, field: str) -> int:
     if not (value.isascii() and value.isdigit()):
         raise exceptions.ValidationError({field: [_("Must be a whole number.")]})
     try:
-        return IdField().run_validation(int(value))
+        return _PATH_ID.run_validation(int(value))
     except serializers.ValidationError as error:
         raise _field_error(field, error) from None
 
@@ -106,7 +111,7 @@ def path_id(value: str, field: str) -> int:
 def path_date(value: str, field: str = "date") -> dt.date:
     """A path segment that must be a date, YYYY-MM-DD: 400 naming the field unless it is one."""
     try:
-        return IsoDateField().run_validation(value)
+        return _PATH_DATE.run_validation(value)
     except serializers.ValidationError as error:
         raise _field_error(field, error) from None
 

@@ -1,4 +1,4 @@
-"""Request middleware: a log line per request, and the actor of audit-log entries."""
+"""Request middleware: a log line per request, the actor of audit-log entries, and the CSP."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 
 from auditlog.middleware import AuditlogMiddleware
+from csp.middleware import CSPMiddleware as NonceCSPMiddleware
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject, empty
@@ -71,3 +72,19 @@ class AuditActorMiddleware(AuditlogMiddleware):
             return None
 
         return SimpleLazyObject(actor)
+
+
+class CSPMiddleware(NonceCSPMiddleware):
+    """django-csp's policy, with its nonce, on HTML documents; a fixed one on everything else.
+
+    JSON, CSV and plain-text answers run no script and load nothing, so they get a policy that
+    allows nothing: as safe, and no policy to build on every API request.
+    """
+
+    NON_DOCUMENT_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.get("Content-Type", "").startswith("text/html"):
+            return super().process_response(request, response)
+        response.headers.setdefault("Content-Security-Policy", self.NON_DOCUMENT_POLICY)
+        return response

@@ -180,3 +180,24 @@ def test_an_unknown_page_answers_the_404_page(client, db):
     response = client.get("/app/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    "accept",
+    ["", "*/*", "application/json", "application/json; charset=utf-8", "text/*, */*;q=0.1"],
+)
+def test_any_accept_header_that_takes_json_gets_json(host_api, restaurant, tomorrow, accept):
+    response = host_api.get(f"/bookings/{restaurant.pk}/{tomorrow}", HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["restaurant_id"] == restaurant.pk
+
+
+def test_a_client_that_takes_no_json_gets_406_in_json(host_api, restaurant, tomorrow):
+    response = host_api.get(f"/bookings/{restaurant.pk}/{tomorrow}", HTTP_ACCEPT="text/html")
+    assert_json_error(response, 406)
+
+
+def test_an_unknown_format_override_is_not_found(host_api, restaurant, tomorrow):
+    response = host_api.get(f"/bookings/{restaurant.pk}/{tomorrow}?format=xml")
+    assert_json_error(response, 404)

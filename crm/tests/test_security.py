@@ -31,3 +31,12 @@ def test_docs_and_admin_run_under_the_csp(page, path):
         page.get_by_text("/auth/login").first.wait_for()
     else:
         assert page.get_by_label("Username").is_visible()
+
+
+def test_api_answers_carry_a_policy_that_allows_nothing(client, db):
+    """JSON runs no script: its fixed policy forbids every source and every framing."""
+    response = client.get("/healthz")
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    docs = client.get("/api/docs")
+    assert "script-src 'self'" in docs["Content-Security-Policy"]
