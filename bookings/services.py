@@ -16,12 +16,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from bookings import slot_cache
 from bookings.exceptions import BookingInvalid, SlotFull
 from bookings.models import CLIENT_NAME_MAX, PARTY_SIZE_MAX, Booking, Guest
-from restaurants.models import Restaurant
+from restaurants.models import Restaurant, TableCountOverride
 
 # How far ahead a booking may be made.
 MAX_DAYS_AHEAD = 366
@@ -114,12 +116,29 @@ def _lock_restaurant(restaurant: Restaurant) -> None:
 def _check_free_table(
     *, restaurant: Restaurant, date: dt.date, time_slot: str, exclude_id: int | None = None
 ) -> None:
+    """SlotFull unless the slot has a free table. Call it holding the restaurant's lock.
+
+    The slot's active bookings and the day's tables (its override, else the default) are read
+    by one statement, after the lock, so both are as the previous holder committed them.
+    """
     active = Booking.objects.filter(
-        restaurant=restaurant, date=date, time_slot=time_slot, status__in=Booking.ACTIVE_STATUSES
+        restaurant=OuterRef("pk"),
+        date=date,
+        time_slot=time_slot,
+        status__in=Booking.ACTIVE_STATUSES,
     )
     if exclude_id is not None:
         active = active.exclude(pk=exclude_id)
-    if active.count() >= restaurant.table_count_on(date):
+    override = TableCountOverride.objects.filter(restaurant=OuterRef("pk"), date=date)
+    taken, tables = (
+        Restaurant.objects.filter(pk=restaurant.pk)
+        .values_list(
+            Coalesce(Subquery(active.values("restaurant").annotate(n=Count("pk")).values("n")), 0),
+            Coalesce(Subquery(override.values("table_count")[:1]), F("default_table_count")),
+        )
+        .get()
+    )
+    if taken >= tables:
         raise SlotFull(
             _("No free tables at %(slot)s on %(date)s.")
             % {"slot": time_slot, "date": date.isoformat()}

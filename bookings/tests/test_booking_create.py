@@ -161,3 +161,23 @@ def test_without_phone_guest_is_linked_only_by_an_unambiguous_name(restaurant, t
     assert book(restaurant, tomorrow, "13:00", "anna").guest == anna
     Guest.objects.create(restaurant=restaurant, name="Anna", phone="+79120000002")
     assert book(restaurant, tomorrow, "14:00", "Anna").guest is None
+
+
+def test_a_booking_is_five_statements_under_the_lock(restaurant, tomorrow):
+    """The lock, one read of the slot's bookings and the day's tables, the guest lookup, the
+    insert and its audit entry: nothing more runs per booking."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    restaurant.table_overrides.create(date=tomorrow, table_count=1)
+    ContentType.objects.get_for_model(Booking)  # the audit log's lookup, cached per process
+    with CaptureQueriesContext(connection) as queries:
+        book(restaurant, tomorrow)
+    statements = [
+        q["sql"] for q in queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(statements) == 5, "\n".join(s[:150] for s in statements)
+    # The override of 1 table is read with the count: the slot is now full.
+    with pytest.raises(SlotFull):
+        book(restaurant, tomorrow, client_name="Пётр")
