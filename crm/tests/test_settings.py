@@ -143,3 +143,17 @@ def test_access_tokens_live_fifteen_minutes_by_default():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "0:15:00"
+
+
+def test_gunicorn_freezes_the_loaded_app_before_the_workers_fork():
+    import gc
+    import runpy
+
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
+    assert conf["preload_app"] is True  # the app is in the master when `when_ready` runs
+    gc.unfreeze()
+    try:
+        conf["when_ready"](server=None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
