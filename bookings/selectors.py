@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import phonenumbers
 from django.db.models import CharField, Count, Max, Min, Q, QuerySet, Sum, Value
 
-from bookings import slot_cache
+from bookings import queries, slot_cache
 from bookings.models import Booking, Guest
 from restaurants.models import Restaurant, TableCountOverride
 
@@ -27,21 +27,8 @@ def slot_counts(*, restaurant: Restaurant, date: dt.date) -> dict[str, int]:
 
 def slots_for_day_uncached(*, restaurant: Restaurant, date: dt.date) -> list[dict]:
     """The day's slots from the database in one query: the counts and the day's table override."""
-    counts = (
-        Booking.objects.filter(restaurant=restaurant, date=date, status__in=Booking.ACTIVE_STATUSES)
-        .values_list("time_slot")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    # A slot is "HH:MM", so the override's row can travel under the empty key.
-    override = (
-        TableCountOverride.objects.filter(restaurant=restaurant, date=date)
-        .annotate(key=Value("", output_field=CharField()))
-        .values_list("key", "table_count")
-        .order_by()
-    )
-    booked = dict(counts.union(override, all=True))
-    tables = booked.pop("", restaurant.default_table_count)
+    booked, override = queries.day_counts_and_override(restaurant_id=restaurant.pk, date=date)
+    tables = restaurant.default_table_count if override is None else override
     return [
         {
             "time": time,

@@ -16,14 +16,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from bookings import slot_cache
+from bookings import queries, slot_cache
 from bookings.exceptions import BookingInvalid, SlotFull
 from bookings.models import CLIENT_NAME_MAX, PARTY_SIZE_MAX, Booking, Guest
-from restaurants.models import Restaurant, TableCountOverride
+from restaurants.models import Restaurant
 
 # How far ahead a booking may be made.
 MAX_DAYS_AHEAD = 366
@@ -106,11 +104,8 @@ def _check_when(*, restaurant: Restaurant, date: dt.date, time_slot: str) -> Non
 
 
 def _lock_restaurant(restaurant: Restaurant) -> None:
-    """Serialize bookings of one restaurant until the transaction ends.
-
-    On SQLite `select_for_update` is a no-op; the IMMEDIATE transaction already holds the lock.
-    """
-    Restaurant.objects.select_for_update().filter(pk=restaurant.pk).values_list("pk").get()
+    """Serialize bookings of one restaurant until the transaction ends."""
+    queries.lock_restaurant(restaurant.pk)
 
 
 def _check_free_table(
@@ -121,22 +116,8 @@ def _check_free_table(
     The slot's active bookings and the day's tables (its override, else the default) are read
     by one statement, after the lock, so both are as the previous holder committed them.
     """
-    active = Booking.objects.filter(
-        restaurant=OuterRef("pk"),
-        date=date,
-        time_slot=time_slot,
-        status__in=Booking.ACTIVE_STATUSES,
-    )
-    if exclude_id is not None:
-        active = active.exclude(pk=exclude_id)
-    override = TableCountOverride.objects.filter(restaurant=OuterRef("pk"), date=date)
-    taken, tables = (
-        Restaurant.objects.filter(pk=restaurant.pk)
-        .values_list(
-            Coalesce(Subquery(active.values("restaurant").annotate(n=Count("pk")).values("n")), 0),
-            Coalesce(Subquery(override.values("table_count")[:1]), F("default_table_count")),
-        )
-        .get()
+    taken, tables = queries.slot_taken_and_tables(
+        restaurant=restaurant, date=date, time_slot=time_slot, exclude_id=exclude_id
     )
     if taken >= tables:
         raise SlotFull(
