@@ -601,13 +601,16 @@ def write_report(
     cost_lines = "\n".join(
         f"| {name} | {us:,.0f} | {us / costs['`GET /healthz`']:.1f} |" for name, us in costs.items()
     )
-    size_note = (
-        "The runs' ranges at 1,000 and at 1,000,000 bookings overlap "
+    ranges = (
         f"({small.rps_low:,.0f}–{small.rps_high:,.0f} and "
-        f"{large.rps_low:,.0f}–{large.rps_high:,.0f}/s), so a gap between their medians is "
-        "within this machine's spread from run to run."
+        f"{large.rps_low:,.0f}–{large.rps_high:,.0f}/s)"
+    )
+    size_note = (
+        f"The runs' ranges at 1,000 and at 1,000,000 bookings overlap {ranges}, so a gap "
+        "between their medians is within this machine's spread from run to run."
         if large.rps_high >= small.rps_low and small.rps_high >= large.rps_low
-        else "The runs' ranges at 1,000 and at 1,000,000 bookings do not overlap in this run."
+        else f"The runs' ranges at 1,000 and at 1,000,000 bookings {ranges} do not overlap in "
+        "this run."
     )
     memory_text = ", ".join(f"{rss:.0f} MiB / {pss:.0f} MiB" for rss, pss in memory)
     setup_lines = [
