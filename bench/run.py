@@ -671,11 +671,15 @@ share of the two cores whatever the endpoint. What each request costs beyond `/h
   (about 15%) at the price of a second copy of the authentication, tenant, negotiation and
   error rules; it was not taken. `/healthz` passes the same middleware, so 70% would leave
   the read about 0.1 ms for everything it does beyond it: less than the Redis round trip.
-- **p99 of the cached read.** A keep-alive connection stays with the worker that accepted it,
-  and inside a worker 32 threads share one GIL, so a request waits behind its worker's others
-  whenever that worker is descheduled or busy. Sync workers close each connection and the
-  kernel hands the next one to whichever worker is free: their p99 is 12 to 34 ms (table
-  below), but an open assistant stream would hold a sync worker whole. Already removed: the
+- **p99 of the cached read.** A keep-alive connection stays with the worker that accepted it.
+  In a gthread worker each of its requests passes from the main thread, which polls the
+  sockets, to a pool thread and back (gunicorn's `ThreadWorker.finish_request`), and at each
+  handoff the main thread waits for the GIL while up to 32 pool threads hold it in turn; the
+  interpreter makes a waiting thread wait up to 5 ms before it asks for the GIL. Sync workers
+  close each connection and the kernel hands the next one to whichever worker is free: their
+  p99 is 12 to 34 ms (table below), but an open assistant stream would hold a sync worker
+  whole. A gthread worker that kept a busy connection in its pool thread would remove the
+  handoffs; it would mean replacing a part of gunicorn and was not done. Already removed: the
   full garbage collection that walked the app's 150,000 start-up objects (about 50 ms, a whole
   worker stopped); they are frozen before the fork. The p99 went from 108–136 ms to the figure
   above.
