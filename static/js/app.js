@@ -24,7 +24,9 @@
     if (field) field.focus();
   }
 
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After the settle, not the swap: htmx attaches the new content's triggers (the phone's guest
+  // suggestions) when it settles, so a host who types at once is heard.
+  document.addEventListener("htmx:afterSettle", function (event) {
     var box = dialog();
     var target = event.detail && event.detail.target;
     if (!box || !target) return; // a history restore swaps without a target
