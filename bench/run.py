@@ -671,15 +671,15 @@ share of the two cores whatever the endpoint. What each request costs beyond `/h
   (about 15%) at the price of a second copy of the authentication, tenant, negotiation and
   error rules; it was not taken. `/healthz` passes the same middleware, so 70% would leave
   the read about 0.1 ms for everything it does beyond it: less than the Redis round trip.
-- **p99 of the cached read.** A keep-alive connection stays with the worker that accepted it.
-  In a gthread worker each of its requests passes from the main thread, which polls the
-  sockets, to a pool thread and back (gunicorn's `ThreadWorker.finish_request`), and at each
-  handoff the main thread waits for the GIL while up to 32 pool threads hold it in turn; the
-  interpreter makes a waiting thread wait up to 5 ms before it asks for the GIL. Sync workers
-  close each connection and the kernel hands the next one to whichever worker is free: their
-  p99 is 12 to 34 ms (table below), but an open assistant stream would hold a sync worker
-  whole. A gthread worker that kept a busy connection in its pool thread would remove the
-  handoffs; it would mean replacing a part of gunicorn and was not done. Already removed: the
+- **p99 of the cached read.** A keep-alive connection stays with the worker that accepted it,
+  so each gthread worker serves about 16 of the 32 connections at once, and their requests
+  take turns on the worker's one GIL: a request waits for the others' Python, and a thread
+  back from a Redis or socket wait can wait up to the interpreter's 5 ms switch interval for
+  the GIL. Sync workers serve one request at a time and the kernel hands the next connection
+  to whichever worker is free: their p99 is 12 to 34 ms (table below), but an open assistant
+  stream would hold a sync worker whole. Tried by hand and not kept: a gthread worker that
+  served a connection's next request in the same pool thread, without the round trip through
+  gunicorn's poller thread, gave the same p99; so did fewer threads. Already removed: the
   full garbage collection that walked the app's 150,000 start-up objects (about 50 ms, a whole
   worker stopped); they are frozen before the fork. The p99 went from 108–136 ms to the figure
   above.
