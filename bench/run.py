@@ -695,9 +695,9 @@ share of the two cores whatever the endpoint. What each request costs beyond `/h
   slot's active bookings and the day's tables in one read; the guest lookup; the insert; the
   audit-log entry) and the commit, then the cache invalidation in one Redis pipeline. The lock
   and the check are written SQL, as the uncached read's aggregate is: about 2 ms less per
-  booking in one process than through the ORM. The
-  commit's flush is not the limit (`pg_test_fsync`: about 90 µs per `fdatasync` here); the
-  Python is: the ORM, DRF's validation and the audit entry take the time in the table above,
+  booking in one process than through the ORM. The commit's flush is not the limit
+  (`pg_test_fsync`: about 90 µs per `fdatasync` here); the Python is: the ORM, DRF's
+  validation and the audit entry take the time in the table above,
   on two cores that PostgreSQL and wrk share. Sync workers, measured by hand on the same data,
   booked up to about 245/s; the rest of the gap is the GIL that a worker's 32 threads share.
 - **Pages.** The full bookings page renders the calendar, the slot list and the day's bookings
