@@ -140,6 +140,25 @@ def manager_api(manager):
     return api_client_for(manager)
 
 
+def page_client_for(user):
+    """A Django test client signed in as `user`, as a browser is after the sign-in page."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def host_client(host):
+    return page_client_for(host)
+
+
+@pytest.fixture
+def manager_client(manager):
+    return page_client_for(manager)
+
+
 @pytest.fixture
 def anon_api():
     from rest_framework.test import APIClient

@@ -28,6 +28,26 @@ def parse_month(value: str | None) -> tuple[int, int] | None:
     return parsed.year, parsed.month
 
 
+def phone_field() -> forms.CharField:
+    """A guest's phone as typed: the booking core reads it as E.164 and says what is wrong."""
+    return forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+
+def email_field() -> forms.CharField:
+    """A guest's e-mail as typed: the booking core checks it, so its message is the one shown."""
+    return forms.CharField(
+        label=_("E-mail"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
 class BookingForm(forms.Form):
     """A booking made at the front desk. Name, phone, e-mail are checked by `booking_create`,
     so its messages (one wording for pages, API and assistant) appear beside the field."""
@@ -40,21 +60,11 @@ class BookingForm(forms.Form):
         max_length=CLIENT_NAME_MAX * 2,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
-    phone = forms.CharField(
-        label=_("Phone"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
+    phone = phone_field()
     party_size = forms.IntegerField(
         label=_("Party size"), min_value=1, max_value=PARTY_SIZE_MAX, initial=2
     )
-    email = forms.CharField(
-        label=_("E-mail"),
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-    )
+    email = email_field()
     notes = forms.CharField(
         label=_("Notes"),
         required=False,
@@ -93,18 +103,8 @@ class GuestForm(forms.Form):
     """A guest's details on the profile. `guest_update` validates; errors appear beside fields."""
 
     name = forms.CharField(label=_("Name"), required=False, max_length=CLIENT_NAME_MAX * 2)
-    phone = forms.CharField(
-        label=_("Phone"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    email = forms.CharField(
-        label=_("E-mail"),
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-    )
+    phone = phone_field()
+    email = email_field()
     notes = forms.CharField(
         label=_("Notes"),
         required=False,

@@ -45,6 +45,12 @@ class Reply:
     chunk_delay: float = 0.0
     stream: bool | None = None
 
+    @classmethod
+    def books(cls, date, *, stream: bool | None = None, **arguments) -> Reply:
+        """A turn that calls our `create_booking` tool for `date` with these arguments."""
+        call = {"date": date.isoformat(), **arguments}
+        return cls(tool_calls=[("create_booking", call)], stream=stream)
+
     def pieces(self) -> list[str]:
         if self.chunks is not None:
             return self.chunks

@@ -89,19 +89,8 @@ def test_a_booking_made_through_the_tool_shows_in_the_slot_counts(
     api, host, restaurant, tomorrow, assistant_profile, fake_openai
 ):
     fake_openai.script(
-        Reply(
-            tool_calls=[
-                (
-                    "create_booking",
-                    {
-                        "date": tomorrow.isoformat(),
-                        "time_slot": "18:00",
-                        "client_name": "Anna",
-                        "party_size": 3,
-                        "phone": "+7 912 345-67-89",
-                    },
-                )
-            ]
+        Reply.books(
+            tomorrow, time_slot="18:00", client_name="Anna", party_size=3, phone="+7 912 345-67-89"
         ),
         Reply(text="Booked: tomorrow at 18:00 for Anna."),
     )
@@ -136,19 +125,7 @@ def test_a_full_slot_goes_back_to_the_model_with_other_free_times(
     restaurant.save()
     booking_create(restaurant=restaurant, date=tomorrow, time_slot="19:00", client_name="Early")
     fake_openai.script(
-        Reply(
-            tool_calls=[
-                (
-                    "create_booking",
-                    {
-                        "date": tomorrow.isoformat(),
-                        "time_slot": "19:00",
-                        "client_name": "Late",
-                        "party_size": 2,
-                    },
-                )
-            ]
-        ),
+        Reply.books(tomorrow, time_slot="19:00", client_name="Late", party_size=2),
         Reply(text="19:00 is taken; 20:00 is free."),
     )
     response = chat(api, "19:00 tomorrow for two, Late")
@@ -202,14 +179,7 @@ def test_a_booking_the_core_refuses_is_reported_to_the_model(
     api, tomorrow, assistant_profile, fake_openai
 ):
     fake_openai.script(
-        Reply(
-            tool_calls=[
-                (
-                    "create_booking",
-                    {"date": tomorrow.isoformat(), "time_slot": "18:30", "client_name": "Bo"},
-                )
-            ]
-        ),
+        Reply.books(tomorrow, time_slot="18:30", client_name="Bo"),
         Reply(text="We book on the hour."),
     )
     assert chat(api, "18:30 please").status_code == 200

@@ -21,19 +21,7 @@ def test_a_message_streams_in_books_a_table_and_survives_a_reload(
     # The first reply stops after its first words until the test lets it go on.
     fake_openai.script(
         Reply(chunks=["Good evening, ", "Anna! Which time?"], gate=True),
-        Reply(
-            tool_calls=[
-                (
-                    "create_booking",
-                    {
-                        "date": tomorrow.isoformat(),
-                        "time_slot": "18:00",
-                        "client_name": "Anna",
-                        "party_size": 2,
-                    },
-                )
-            ]
-        ),
+        Reply.books(tomorrow, time_slot="18:00", client_name="Anna", party_size=2),
         Reply(text="You're booked for 18:00 tomorrow."),
     )
     sign_in(page)

@@ -215,14 +215,7 @@ def test_a_refused_booking_shows_as_failed_activity(
     restaurant.save()
     Booking.objects.create(restaurant=restaurant, date=tomorrow, time_slot="19:00", client_name="A")
     fake_openai.script(
-        Reply(
-            tool_calls=[
-                (
-                    "create_booking",
-                    {"date": tomorrow.isoformat(), "time_slot": "19:00", "client_name": "Bo"},
-                )
-            ]
-        ),
+        Reply.books(tomorrow, time_slot="19:00", client_name="Bo"),
         Reply(text="19:00 is full, 20:00 is free."),
     )
     sent = parse(b"".join(stream(api, "19:00 tomorrow").streaming_content))
@@ -265,14 +258,7 @@ def test_a_booking_by_the_assistant_is_audited_with_the_caller(
     from auditlog.models import LogEntry
 
     fake_openai.script(
-        Reply(
-            tool_calls=[
-                (
-                    "create_booking",
-                    {"date": tomorrow.isoformat(), "time_slot": "18:00", "client_name": "Anna"},
-                )
-            ]
-        ),
+        Reply.books(tomorrow, time_slot="18:00", client_name="Anna"),
         Reply(text="Booked."),
     )
     response = api.post(path, {"assistant_id": "asst_demo", "message": "18:00"}, format="json")

@@ -1,15 +1,6 @@
 -- POST /bookings for random future slots of random restaurants.
 local dir = debug.getinfo(1, "S").source:match("@(.*/)") or "./"
-dofile(dir .. "report.lua")
-
-local token = os.getenv("BENCH_TOKEN")
-local restaurants = tonumber(os.getenv("BENCH_RESTAURANTS"))
-local threads = 0
-
-setup = function(thread)
-  thread:set("id", threads)
-  threads = threads + 1
-end
+dofile(dir .. "common.lua")
 
 init = function(args)
   math.randomseed(os.time() * 100 + id)

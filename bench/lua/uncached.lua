@@ -1,15 +1,6 @@
 -- Slots reads that each ask for a (restaurant, date) not asked before, so none is cached.
 local dir = debug.getinfo(1, "S").source:match("@(.*/)") or "./"
-dofile(dir .. "report.lua")
-
-local token = os.getenv("BENCH_TOKEN")
-local restaurants = tonumber(os.getenv("BENCH_RESTAURANTS"))
-local threads = 0
-
-setup = function(thread)
-  thread:set("id", threads)
-  threads = threads + 1
-end
+dofile(dir .. "common.lua")
 
 -- Each run (BENCH_RUN: 0, 1, 2 measured, 3 the warm-up) asks for keys no other run asks for,
 -- so every request stays uncached.

@@ -15,20 +15,6 @@ from conftest import make_user
 
 
 @pytest.fixture
-def host_client(host) -> Client:
-    client = Client()
-    client.force_login(host)
-    return client
-
-
-@pytest.fixture
-def manager_client(manager) -> Client:
-    client = Client()
-    client.force_login(manager)
-    return client
-
-
-@pytest.fixture
 def ivan(restaurant, tomorrow) -> Guest:
     return booking_create(
         restaurant=restaurant,

@@ -32,12 +32,6 @@ def book(restaurant, date, time_slot="18:00", name="Anna", **extra) -> Booking:
     )
 
 
-@pytest.fixture
-def host_client(client, host):
-    client.force_login(host)
-    return client
-
-
 def test_pages_need_sign_in(client, db):
     for url in (DAY, NEW, "/app/dashboard/", "/app/settings/"):
         response = client.get(url)

@@ -26,12 +26,6 @@ def settings_data(**changes) -> dict:
     return data
 
 
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager)
-    return client
-
-
 def test_manager_saves_settings_and_sees_a_message(manager_client, restaurant):
     page = manager_client.get(URL).content.decode()
     assert "Chef Ivan — talks about the food" in page  # the personas are offered
