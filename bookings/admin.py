@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.exceptions import BookingInvalid, SlotFull
 from bookings.models import Booking, Guest
-from bookings.services import booking_set_status
+from bookings.services import booking_set_status, booking_update
 from restaurants.admin import ManagerAccessMixin
 
 
@@ -79,6 +79,12 @@ class BookingAdmin(ManagerAccessMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
+
+    def save_model(self, request: HttpRequest, obj: Booking, form, change: bool) -> None:
+        """Only the notes are editable here, and they are written through the booking core:
+        saving the whole form would write back a status or slot changed since it was opened."""
+        if "notes" in form.changed_data:
+            booking_update(booking=obj, notes=form.cleaned_data["notes"])
 
 
 @admin.register(Guest)

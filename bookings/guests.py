@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bookings import queries
 from bookings.exceptions import BookingInvalid
 from bookings.models import Booking, Guest
 from bookings.services import _clean_email, clean_guest_name, normalize_phone
@@ -130,6 +131,8 @@ def guest_merge(*, into: Guest, other: Guest) -> Guest:
     if into.restaurant_id != other.restaurant_id:
         raise BookingInvalid("other_id", _("Both guests must be of the same restaurant."))
     with transaction.atomic():
+        # Bookings change guest here: the restaurant's lock first, as for every booking write.
+        queries.lock_restaurant(into.restaurant_id)
         # Lock both rows in id order, so two merges of the same pair cannot deadlock or interleave.
         locked = {
             g.pk: g
@@ -170,6 +173,9 @@ def guest_forget(*, guest: Guest) -> int:
     """
     today = guest.restaurant.today()
     with transaction.atomic():
+        # Bookings are rewritten here: the restaurant's lock first, as for every booking write,
+        # so which of them are finished is decided on their rows as committed.
+        queries.lock_restaurant(guest.restaurant_id)
         bookings = Booking.objects.filter(guest=guest)
         finished = bookings.filter(date__lt=today) | bookings.exclude(
             status__in=(Booking.Status.CONFIRMED, Booking.Status.SEATED)

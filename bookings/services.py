@@ -193,37 +193,57 @@ def booking_create(
     return booking
 
 
+def _locked_booking(booking: Booking) -> Booking:
+    """The booking's row as committed, locked until the transaction ends. Call it holding the
+    restaurant's lock: nothing read before the lock may decide a change.
+
+    Raises Booking.DoesNotExist when it was deleted meanwhile.
+    """
+    locked = Booking.objects.select_for_update().get(pk=booking.pk)
+    locked.restaurant = booking.restaurant  # a booking never changes restaurant
+    return locked
+
+
+def _bring_up_to_date(booking: Booking, written: Booking) -> Booking:
+    """The caller's copy of a booking made what was written, so it shows no stale field."""
+    if booking is not written:
+        for field in Booking._meta.concrete_fields:
+            setattr(booking, field.attname, getattr(written, field.attname))
+        booking._state.fields_cache.pop("guest", None)
+    return booking
+
+
 def booking_set_status(*, booking: Booking, status: str) -> Booking:
     """Move a booking along its life: seated, completed, no-show, cancelled, or back.
 
     A change that makes a freed booking hold a table again needs a free table in its slot.
+    Holding the restaurant's lock, the booking's row is read as committed and decides the
+    change; `booking` is then brought up to date and handed back.
     """
     if status not in Booking.Status.values:
         raise BookingInvalid("status", _("Unknown status: %(status)s.") % {"status": status})
-    if status == booking.status:
-        return booking
     with transaction.atomic():
         _lock_restaurant(booking.restaurant)
-        booking.refresh_from_db(fields=["status"])
-        if status == booking.status:
-            return booking
-        if not booking.can_change_to(status):
+        locked = _locked_booking(booking)
+        if status == locked.status:
+            return _bring_up_to_date(booking, locked)
+        if not locked.can_change_to(status):
             raise BookingInvalid(
                 "status",
                 _("A %(old)s booking cannot become %(new)s.")
                 % {
-                    "old": booking.get_status_display().lower(),
+                    "old": locked.get_status_display().lower(),
                     "new": Booking.Status(status).label.lower(),
                 },
             )
-        if not booking.is_active and status in Booking.ACTIVE_STATUSES:
+        if not locked.is_active and status in Booking.ACTIVE_STATUSES:
             _check_free_table(
-                restaurant=booking.restaurant, date=booking.date, time_slot=booking.time_slot
+                restaurant=locked.restaurant, date=locked.date, time_slot=locked.time_slot
             )
-        booking.status = status
-        booking.save(update_fields=["status", "updated_at"])
-        _forget_day_on_commit(booking.restaurant_id, booking.date)
-    return booking
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+        _forget_day_on_commit(locked.restaurant_id, locked.date)
+    return _bring_up_to_date(booking, locked)
 
 
 def booking_cancel(*, booking: Booking) -> Booking:
@@ -241,43 +261,54 @@ def booking_update(
     email: str | None = None,
     notes: str | None = None,
 ) -> Booking:
-    """Change a booking's details; None leaves a field as it is. A move needs a free table."""
+    """Change a booking's details; None leaves a field as it is. A move needs a free table.
+
+    The input is cleaned first; then, holding the restaurant's lock, the booking's row is read
+    as committed and only the fields whose value changes are written, so a status, a move or a
+    note answered to someone else meanwhile is never written back.
+    """
     restaurant = booking.restaurant
-    changes: dict[str, object] = {}
+    wanted: dict[str, object] = {}
     if client_name is not None:
-        changes["client_name"] = clean_guest_name(client_name)
+        wanted["client_name"] = clean_guest_name(client_name)
     if party_size is not None:
-        changes["party_size"] = _clean_party_size(party_size)
+        wanted["party_size"] = _clean_party_size(party_size)
     if phone is not None:
-        changes["phone"] = normalize_phone(phone, country=restaurant.country)
+        wanted["phone"] = normalize_phone(phone, country=restaurant.country)
     if email is not None:
-        changes["email"] = _clean_email(email)
+        wanted["email"] = _clean_email(email)
     if notes is not None:
-        changes["notes"] = _clean_notes(notes)
-    new_date = booking.date if date is None else date
-    new_slot = booking.time_slot if time_slot is None else time_slot
-    moves = (new_date, new_slot) != (booking.date, booking.time_slot)
-    if moves:
-        _check_when(restaurant=restaurant, date=new_date, time_slot=new_slot)
-        changes["date"], changes["time_slot"] = new_date, new_slot
+        wanted["notes"] = _clean_notes(notes)
+    if date is not None:
+        wanted["date"] = date
+    if time_slot is not None:
+        wanted["time_slot"] = time_slot
 
     with transaction.atomic():
         _lock_restaurant(restaurant)
-        if moves and booking.is_active:
-            _check_free_table(
-                restaurant=restaurant, date=new_date, time_slot=new_slot, exclude_id=booking.pk
-            )
-        if "phone" in changes and changes["phone"] != booking.phone:
+        locked = _locked_booking(booking)
+        changes = {f: v for f, v in wanted.items() if getattr(locked, f) != v}
+        old_date = locked.date
+        moves = "date" in changes or "time_slot" in changes
+        if moves:
+            new_date = changes.get("date", locked.date)
+            new_slot = changes.get("time_slot", locked.time_slot)
+            _check_when(restaurant=restaurant, date=new_date, time_slot=new_slot)
+            if locked.is_active:
+                _check_free_table(
+                    restaurant=restaurant, date=new_date, time_slot=new_slot, exclude_id=locked.pk
+                )
+        if "phone" in changes:
             changes["guest"] = guest_link_or_create(
                 restaurant=restaurant,
-                name=changes.get("client_name", booking.client_name),
+                name=changes.get("client_name", locked.client_name),
                 phone=changes["phone"],
-                email=changes.get("email", booking.email),
+                email=changes.get("email", locked.email),
             )
-        old_date = booking.date
-        for field, value in changes.items():
-            setattr(booking, field, value)
-        booking.save()
+        if changes:
+            for field, value in changes.items():
+                setattr(locked, field, value)
+            locked.save(update_fields=[*changes, "updated_at"])
         if moves:
-            _forget_day_on_commit(restaurant.pk, old_date, new_date)
-    return booking
+            _forget_day_on_commit(restaurant.pk, old_date, locked.date)
+    return _bring_up_to_date(booking, locked)

@@ -276,7 +276,7 @@ def booking_status(request: HttpRequest, pk: int) -> HttpResponse:
         message = _("Choose an action.")
     else:
         try:
-            booking_set_status(booking=booking, status=form.cleaned_data["status"])
+            booking = booking_set_status(booking=booking, status=form.cleaned_data["status"])
         except (BookingInvalid, SlotFull) as exc:
             message = str(exc)
         else:
