@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bookings.idempotency import KEY_MAX, Idempotency
 from bookings.models import Booking
 from bookings.selectors import booking_by_id, bookings_for_day, slots_json_for_day_by_id
 from bookings.services import booking_cancel, booking_create, booking_set_status, booking_update
@@ -269,19 +270,40 @@ class BookingCreateView(APIView):
         summary="Book a table",
         description=(
             "Books one table in the slot. `party_size`, `phone`, `email` and `notes` are "
-            "optional extras beyond the brief. Nothing is written when the answer is an error."
+            "optional extras beyond the brief. Nothing is written when the answer is an error.\n\n"
+            "Send an `Idempotency-Key` header to make a retry safe: the same key with the same "
+            "body from the same user within 24 hours answers the original 201 with the same "
+            "`booking_id` and writes nothing; the same key with another body answers 422. "
+            "Concurrent requests with one key make one booking."
         ),
         tags=["bookings"],
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description=(
+                    f"Any string of 1 to {KEY_MAX} printable characters, new for each booking "
+                    "the client means to make (a UUID, say), sent again with a retry."
+                ),
+            )
+        ],
         request=BookingIn,
         responses={
             201: BookingCreatedOut,
             400: _error(
                 "A field is wrong (named in `detail` and `errors`): a slot off the grid, a bad "
-                "or past date, an empty or over-long name, a wrong type, malformed JSON."
+                "or past date, an empty or over-long name, a wrong type, malformed JSON, an "
+                "empty or over-long `Idempotency-Key`."
             ),
             401: UNAUTHORIZED,
             404: RESTAURANT_404,
             409: FULL_409,
+            422: _error(
+                "The `Idempotency-Key` was used within the day for a request with another body "
+                '(`"code": "idempotency_key_reused"`); nothing is written.'
+            ),
         },
         examples=[
             OpenApiExample(
@@ -333,11 +355,15 @@ class BookingCreateView(APIView):
         fields = {k: v for k, v in data.validated_data.items() if v is not None}
         restaurant_id = fields.pop("restaurant_id")
         require_role(request, restaurant_id)
+        key = request.headers.get("Idempotency-Key")
         booking = booking_create(
             restaurant=_restaurant(restaurant_id),
             **fields,
             source=Booking.Source.API,
             created_by=request.user,
+            idempotency=None
+            if key is None
+            else Idempotency.of(user_id=request.user.pk, key=key, request=request.data),
         )
         return Response(
             {"status": "ok", "booking_id": booking.pk},

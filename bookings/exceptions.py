@@ -23,3 +23,11 @@ class SlotFull(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class IdempotencyKeyReused(Exception):
+    """An idempotency key sent again with another request (422)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

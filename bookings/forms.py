@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django import forms
 from django.urls import reverse
@@ -54,6 +55,9 @@ class BookingForm(forms.Form):
 
     date = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
     time_slot = forms.CharField(widget=forms.HiddenInput, max_length=5)
+    # Made when the dialog opens and sent with each submit: a second submit of the same dialog
+    # (a double click, a resent form) answers the booking the first one made.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
     client_name = forms.CharField(
         label=_("Guest name"),
         required=False,
@@ -73,9 +77,12 @@ class BookingForm(forms.Form):
     )
 
     VISIBLE_FIELDS = ("client_name", "phone", "party_size", "email", "notes")
+    REQUEST_FIELDS = ("date", "time_slot", *VISIBLE_FIELDS)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
         # Typing a name or a phone asks for known guests; choosing one fills the form (app.js).
         suggest = {
             "hx-get": reverse("bookings:guest-suggest"),

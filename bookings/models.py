@@ -136,3 +136,25 @@ class Booking(models.Model):
 
     def can_change_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, ())
+
+
+class IdempotencyKey(models.Model):
+    """A booking request's `Idempotency-Key`: the same request sent again answers what the first
+    did, so a client that retries after a lost answer, or a double click, books once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of the request as parsed: the same key with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_booking_per_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -15,9 +15,10 @@ import phonenumbers
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from bookings import idempotency as idempotent
 from bookings import queries, slot_cache
 from bookings.exceptions import BookingInvalid, SlotFull
 from bookings.models import CLIENT_NAME_MAX, PARTY_SIZE_MAX, Booking, Guest
@@ -163,8 +164,51 @@ def booking_create(
     notes: str = "",
     source: str = Booking.Source.PAGE,
     created_by: AbstractBaseUser | None = None,
+    idempotency: idempotent.Idempotency | None = None,
 ) -> Booking:
-    """Book one table, or raise BookingInvalid (400) or SlotFull (409) having written nothing."""
+    """Book one table, or raise BookingInvalid (400) or SlotFull (409) having written nothing.
+
+    With `idempotency`, a request already answered under its key gets that booking back, and
+    nothing is written (IdempotencyKeyReused when the key came with another request).
+    """
+    if idempotency is not None and (earlier := idempotent.earlier_booking(idempotency)):
+        return earlier
+    try:
+        return _booking_insert(
+            restaurant=restaurant,
+            date=date,
+            time_slot=time_slot,
+            client_name=client_name,
+            party_size=party_size,
+            phone=phone,
+            email=email,
+            notes=notes,
+            source=source,
+            created_by=created_by,
+            idempotency=idempotency,
+        )
+    except IntegrityError:
+        # The same key, at the same moment, for another restaurant: the unique key made this
+        # request wait for that one, which booked. Answer what it answered.
+        if idempotency is None or not (earlier := idempotent.earlier_booking(idempotency)):
+            raise
+        return earlier
+
+
+def _booking_insert(
+    *,
+    restaurant: Restaurant,
+    date: dt.date,
+    time_slot: str,
+    client_name: str,
+    party_size: int,
+    phone: str,
+    email: str,
+    notes: str,
+    source: str,
+    created_by: AbstractBaseUser | None,
+    idempotency: idempotent.Idempotency | None,
+) -> Booking:
     name = clean_guest_name(client_name)
     _check_when(restaurant=restaurant, date=date, time_slot=time_slot)
     party_size = _clean_party_size(party_size)
@@ -174,6 +218,9 @@ def booking_create(
 
     with transaction.atomic():
         _lock_restaurant(restaurant)
+        # A request with the same key that held the lock before this one has committed by now.
+        if idempotency is not None and (earlier := idempotent.earlier_booking(idempotency)):
+            return earlier
         _check_free_table(restaurant=restaurant, date=date, time_slot=time_slot)
         guest = guest_link_or_create(restaurant=restaurant, name=name, phone=phone, email=email)
         booking = Booking.objects.create(
@@ -189,6 +236,8 @@ def booking_create(
             source=source,
             created_by=created_by if created_by and created_by.is_authenticated else None,
         )
+        if idempotency is not None:
+            idempotent.remember(idempotency, booking)
         _forget_day_on_commit(restaurant.pk, date)
     return booking
 

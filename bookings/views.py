@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, trigger_client_event
 
-from bookings.exceptions import BookingInvalid, SlotFull
+from bookings.exceptions import BookingInvalid, IdempotencyKeyReused, SlotFull
 from bookings.forms import BookingForm, StatusForm, parse_date, parse_month
+from bookings.idempotency import Idempotency
 from bookings.models import Booking
 from bookings.selectors import (
     bookings_for_day,
@@ -195,6 +196,15 @@ def day(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _dialog_idempotency(request: HttpRequest, form: BookingForm) -> Idempotency | None:
+    """The booking dialog's key, with what the dialog asks for; None from a form without one."""
+    key = form.cleaned_data["idempotency_key"]
+    if not key:
+        return None
+    asked = {name: str(form.cleaned_data[name]) for name in BookingForm.REQUEST_FIELDS}
+    return Idempotency.of(user_id=request.user.pk, key=key, request=asked)
+
+
 @require_http_methods(["GET", "POST"])
 @restaurant_required
 def booking_new(request: HttpRequest) -> HttpResponse:
@@ -220,12 +230,21 @@ def booking_new(request: HttpRequest) -> HttpResponse:
                     notes=data["notes"],
                     source=Booking.Source.PAGE,
                     created_by=request.user,
+                    idempotency=_dialog_idempotency(request, form),
                 )
             except BookingInvalid as exc:
                 field = exc.field if exc.field in BookingForm.VISIBLE_FIELDS else None
                 form.add_error(field, str(exc))
             except SlotFull as exc:
                 form.add_error(None, exc.message)
+            except IdempotencyKeyReused:
+                form.add_error(
+                    None,
+                    _(
+                        "This booking form has already made a booking. Close it and open a "
+                        "new one for another booking."
+                    ),
+                )
             else:
                 message = _("Booked: %(name)s, %(date)s at %(time)s, party of %(size)d.") % {
                     "name": booking.client_name,

@@ -5,7 +5,8 @@
      "code": "invalid"}
 
 The booking core's errors arrive here as they are raised: `BookingInvalid` and Django's
-`ValidationError` answer 400 naming the field, `SlotFull` 409, a missing object 404, a database
+`ValidationError` answer 400 naming the field, `SlotFull` 409, `IdempotencyKeyReused` 422, a
+missing object 404, a database
 outage 503 with `Retry-After`. Anything unexpected is logged with its traceback and answers a
 JSON 500, never an HTML page.
 """
@@ -28,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from bookings.exceptions import SlotFull
+from bookings.exceptions import IdempotencyKeyReused, SlotFull
 from crm.unavailable import (
     DATABASE_DOWN,
     RETRY_AFTER_SECONDS,
@@ -47,6 +48,11 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The request conflicts with the current state.")
     default_code = "conflict"
+
+
+class Unprocessable(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "unprocessable"
 
 
 class TooLarge(exceptions.APIException):
@@ -105,6 +111,8 @@ def _token_error_body(detail: Mapping) -> dict[str, Any]:
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, SlotFull):
         exc = Conflict(exc.message, code="slot_full")
+    elif isinstance(exc, IdempotencyKeyReused):
+        exc = Unprocessable(exc.message, code="idempotency_key_reused")
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
     elif isinstance(exc, Http404 | ObjectDoesNotExist):

@@ -120,6 +120,17 @@ def test_booking_through_the_dialog_updates_the_counts_in_place(page, host, rest
     assert (booking.client_name, booking.party_size, booking.phone) == (name, 3, "+79123456789")
 
 
+def test_double_clicking_book_books_once(page, host, restaurant, tomorrow):
+    sign_in(page)
+    open_day(page, tomorrow)
+    dialog = open_booking_dialog(page, "19:00")
+    dialog.get_by_label("Guest name").fill("Anna")
+    dialog.get_by_role("button", name="Book", exact=True).dblclick()
+    expect(dialog).to_be_hidden()
+    expect(slot(page, "19:00")).to_have_attribute("data-booked", "1")
+    assert Booking.objects.count() == 1
+
+
 def test_empty_name_keeps_the_dialog_open_with_an_error_beside_the_field(
     page, host, restaurant, tomorrow
 ):
