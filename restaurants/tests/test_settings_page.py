@@ -68,7 +68,7 @@ def test_invalid_settings_show_errors_and_save_nothing(
     error = html.split(f'data-field-error="{field}">', 1)[1].split("</p>", 1)[0]
     assert message in error
     restaurant.refresh_from_db()
-    assert restaurant.default_table_count == 5 and restaurant.host_choice == ""
+    assert restaurant.default_table_count == 5 and restaurant.host_choice is None
 
 
 def test_host_reads_settings_but_cannot_change_them(client, host, restaurant):
