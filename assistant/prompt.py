@@ -40,15 +40,17 @@ def system_prompt(*, restaurant: Restaurant, assistant: Assistant) -> str:
         "Answer in the language the guest writes in. Keep answers short. Never invent facts "
         "about the restaurant that are not given here; say you will pass the question on.",
     ]
-    if restaurant.greeting_text.strip():
+    # Null (not set) and blank texts alike leave their part out.
+    greeting = (restaurant.greeting_text or "").strip()
+    info = (restaurant.info_text or "").strip()
+    if greeting:
         parts.append(
             "The restaurant's greeting, which the guest has already seen as your first message:\n"
-            + restaurant.greeting_text.strip()
+            + greeting
         )
-    if restaurant.info_text.strip():
+    if info:
         parts.append(
-            "Information about the restaurant (menu, address, rules) to answer from:\n"
-            + restaurant.info_text.strip()
+            "Information about the restaurant (menu, address, rules) to answer from:\n" + info
         )
     if assistant.instructions.strip():
         parts.append("Further instructions:\n" + assistant.instructions.strip())

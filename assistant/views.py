@@ -58,8 +58,9 @@ def chat_items(thread: Thread | None) -> list[ChatItem]:
 
 
 def greeting_for(restaurant: Restaurant) -> str:
-    if restaurant.greeting_text.strip():
-        return restaurant.greeting_text.strip()
+    greeting = (restaurant.greeting_text or "").strip()  # null when not set
+    if greeting:
+        return greeting
     return _("Hello! I'm %(host)s, the host of %(restaurant)s. How can I help you?") % {
         "host": persona_for(restaurant.host_choice).name,
         "restaurant": restaurant.name,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from restaurants.models import Membership, Restaurant, TableCountOverride
+from restaurants.models import NULLABLE_SETTINGS, Membership, Restaurant, TableCountOverride
 
 
 def managed_restaurant_ids(request: HttpRequest) -> set[int]:
@@ -99,6 +99,13 @@ class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
         ("AI host", {"fields": ["host_choice", "greeting_text", "info_text"]}),
     ]
     inlines = [TableCountOverrideInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # An emptied text is stored as null, "not set", as the API and the Settings page store
+        # it (Django's text fields would store ""; its choice fields already give None).
+        if db_field.name in NULLABLE_SETTINGS and not db_field.choices:
+            kwargs.setdefault("empty_value", None)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_inlines(self, request, obj):
         # Managers edit the settings; who works where is for superusers.

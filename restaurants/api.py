@@ -23,14 +23,19 @@ from restaurants.models import Restaurant
 from restaurants.personas import PERSONAS
 from restaurants.services import restaurant_update_settings
 
+HOST_CHOICE_HELP = (
+    f"The AI host's persona: one of {', '.join(PERSONAS)}; null (not set) or an empty string "
+    "means the default, anna."
+)
+GREETING_HELP = "The AI host's first words to a guest; null when not set."
+INFO_HELP = "What the AI host may tell guests (address, menu, parking); null when not set."
+
 
 class SettingsOut(serializers.Serializer):
     restaurant_id = serializers.IntegerField(source="pk")
-    host_choice = serializers.CharField(
-        help_text=f"The AI host's persona: one of {', '.join(PERSONAS)}, or empty for the default."
-    )
-    greeting_text = serializers.CharField()
-    info_text = serializers.CharField()
+    host_choice = serializers.CharField(allow_null=True, help_text=HOST_CHOICE_HELP)
+    greeting_text = serializers.CharField(allow_null=True, help_text=GREETING_HELP)
+    info_text = serializers.CharField(allow_null=True, help_text=INFO_HELP)
     name = serializers.CharField()
     default_table_count = serializers.IntegerField()
     opening_time = HourMinuteField()
@@ -42,15 +47,23 @@ class SettingsOut(serializers.Serializer):
     )
 
 
-OPTIONAL = {"required": False, "allow_null": True}
+# The brief's three settings take null, which clears them; the extras beyond the brief cannot
+# be empty, so null for one of them answers 400 naming it.
+CLEARABLE = {"required": False, "allow_null": True, "allow_blank": True}
+OPTIONAL = {"required": False}
+CLEARS = " Null clears it; absent leaves it as it is."
 
 
 class SettingsIn(serializers.Serializer):
-    """Every field is optional; null or absent leaves it as it is."""
+    """Every field is optional: an absent one stays as it is.
 
-    host_choice = StrictCharField(**OPTIONAL, allow_blank=True)
-    greeting_text = StrictCharField(**OPTIONAL, allow_blank=True)
-    info_text = StrictCharField(**OPTIONAL, allow_blank=True)
+    Null clears `host_choice`, `greeting_text` or `info_text`; null for any other field is
+    refused (400, naming it).
+    """
+
+    host_choice = StrictCharField(**CLEARABLE, help_text=HOST_CHOICE_HELP + CLEARS)
+    greeting_text = StrictCharField(**CLEARABLE, help_text=GREETING_HELP + CLEARS)
+    info_text = StrictCharField(**CLEARABLE, help_text=INFO_HELP + CLEARS)
     name = StrictCharField(**OPTIONAL)
     default_table_count = StrictIntegerField(**OPTIONAL)
     opening_time = HourMinuteField(**OPTIONAL, help_text="HH:MM")
@@ -107,8 +120,10 @@ class SettingsView(APIView):
         operation_id="restaurant_settings_update",
         summary="Change a restaurant's settings (managers)",
         description=(
-            "Send the fields to change; null or absent leaves a field as it is, as the brief's "
-            "clients do. Hours, slot length and tables are extras beyond the brief."
+            "Send the fields to change; an absent field stays as it is. The brief's "
+            "`host_choice`, `greeting_text` and `info_text` are `string|null`: null clears one "
+            "(GET then answers null). Name, hours, slot length, tables and time zone are extras "
+            "beyond the brief and cannot be null: null for one answers 400 naming it."
         ),
         tags=["restaurants"],
         parameters=[ID_PARAMETER],
@@ -123,6 +138,7 @@ class SettingsView(APIView):
         examples=[
             OpenApiExample(
                 "Brief update",
+                description="The null clears `info_text`; a field not sent would stay as it is.",
                 value={"host_choice": "maxim", "greeting_text": "Good evening!", "info_text": None},
                 request_only=True,
             ),
@@ -138,14 +154,24 @@ class SettingsView(APIView):
                 response_only=True,
                 status_codes=["400"],
             ),
+            OpenApiExample(
+                "Null for a setting beyond the brief",
+                value={
+                    "detail": "name: This field may not be null.",
+                    "errors": {"name": ["This field may not be null."]},
+                    "code": "null",
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
         ],
     )
     def put(self, request: Request, restaurant_id: str) -> Response:
         restaurant = self._restaurant(request, restaurant_id, manager=True)
         data = SettingsIn(data=request.data)
         data.is_valid(raise_exception=True)
-        changes = {k: v for k, v in data.validated_data.items() if v is not None}
-        restaurant_update_settings(restaurant=restaurant, **changes)
+        # Only the fields sent are in validated_data; a null among them clears that text.
+        restaurant_update_settings(restaurant=restaurant, **data.validated_data)
         return Response(SettingsOut(restaurant).data)
 
     @staticmethod

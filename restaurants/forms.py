@@ -11,14 +11,17 @@ from restaurants.personas import PERSONA_CHOICES
 
 class SettingsForm(forms.Form):
     name = forms.CharField(label=_("Restaurant name"), max_length=120)
-    host_choice = forms.ChoiceField(
+    # An empty field clears the setting to null, as a null in the API does.
+    host_choice = forms.TypedChoiceField(
         label=_("AI host persona"),
         required=False,
         choices=[("", _("Default (Anna)")), *PERSONA_CHOICES],
+        empty_value=None,
     )
     greeting_text = forms.CharField(
         label=_("Greeting"),
         required=False,
+        empty_value=None,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The AI host's first words to a guest."),
@@ -26,6 +29,7 @@ class SettingsForm(forms.Form):
     info_text = forms.CharField(
         label=_("Information for guests"),
         required=False,
+        empty_value=None,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Address, menu, parking — what the AI host may tell guests."),

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from restaurants.personas import PERSONA_CHOICES
 
 MAX_TABLES = 500
+# The settings of the brief that may be null: an explicit null clears them.
+NULLABLE_SETTINGS = ("host_choice", "greeting_text", "info_text")
 
 
 def validate_time_zone(value: str) -> None:
@@ -52,12 +54,21 @@ class Restaurant(models.Model):
         default=60,
         validators=[MinValueValidator(15), MaxValueValidator(240)],
     )
-    host_choice = models.CharField(
-        _("AI host persona"), max_length=40, blank=True, default="", choices=PERSONA_CHOICES
+    # The brief's three settings are `string|null`: null is "not set" (a cleared field, a new
+    # restaurant), so these break Django's habit of storing "" for an empty text (DJ001).
+    host_choice = models.CharField(  # noqa: DJ001
+        _("AI host persona"),
+        max_length=40,
+        null=True,
+        blank=True,
+        default=None,
+        choices=PERSONA_CHOICES,
     )
-    greeting_text = models.TextField(_("greeting"), blank=True, default="", max_length=1000)
-    info_text = models.TextField(
-        _("information for guests"), blank=True, default="", max_length=4000
+    greeting_text = models.TextField(  # noqa: DJ001
+        _("greeting"), null=True, blank=True, default=None, max_length=1000
+    )
+    info_text = models.TextField(  # noqa: DJ001
+        _("information for guests"), null=True, blank=True, default=None, max_length=4000
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

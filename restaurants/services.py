@@ -34,6 +34,8 @@ SETTINGS_FIELDS = (
 def restaurant_update_settings(*, restaurant: Restaurant, **changes: object) -> Restaurant:
     """Change a restaurant's settings; raises ValidationError naming the field, saving nothing.
 
+    Every field passed is set: None clears `host_choice`, `greeting_text` or `info_text` (the
+    others refuse it, naming the field); a field not passed stays as it is.
     Only the fields whose value differs are saved. When hours or the table count change, the
     cached slots of every day are dropped after commit (by the model signals), since they
     shape every day's slots.
@@ -77,6 +79,7 @@ def _check_text_lengths(restaurant: Restaurant, fields: list[str]) -> None:
         if (
             isinstance(field, models.TextField)
             and field.max_length
+            and value is not None
             and len(value) > field.max_length
         ):
             raise ValidationError(

@@ -85,6 +85,21 @@ def test_the_system_prompt_is_built_from_the_restaurants_settings(
     assert names == ["find_free_slots", "create_booking"]
 
 
+def test_cleared_settings_leave_the_prompt_with_the_default_host_and_no_texts(
+    api, restaurant, assistant_profile, fake_openai
+):
+    restaurant.host_choice = restaurant.greeting_text = restaurant.info_text = None
+    restaurant.save()
+
+    assert chat(api, "Hi").status_code == 200
+
+    prompt = fake_openai.requests[0]["messages"][0]["content"]
+    assert 'You are Anna, the host of the restaurant "Blue Door"' in prompt
+    assert "None" not in prompt
+    assert "The restaurant's greeting" not in prompt
+    assert "Information about the restaurant" not in prompt
+
+
 def test_a_booking_made_through_the_tool_shows_in_the_slot_counts(
     api, host, restaurant, tomorrow, assistant_profile, fake_openai
 ):

@@ -39,6 +39,16 @@ def test_without_a_greeting_the_persona_introduces_itself(host_client, restauran
     assert "I&#x27;m Sofia, the host of Blue Door" in html
 
 
+def test_with_cleared_settings_the_default_host_introduces_itself(
+    host_client, restaurant, fake_openai
+):
+    restaurant.host_choice = restaurant.greeting_text = restaurant.info_text = None
+    restaurant.save()
+    html = host_client.get(PAGE).content.decode()
+    assert 'data-testid="greeting">Hello! I&#x27;m Anna, the host of Blue Door.' in html
+    assert "None" not in html
+
+
 def test_a_thread_in_the_url_shows_its_messages_and_tool_activity(
     host_client, host, restaurant, tomorrow, assistant_profile, fake_openai
 ):

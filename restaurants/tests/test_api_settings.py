@@ -1,4 +1,7 @@
-"""`GET`/`PUT /restaurants/{id}/settings`: the brief's shape, managers only, null leaves alone."""
+"""`GET`/`PUT /restaurants/{id}/settings`: the brief's shape, managers only.
+
+An explicit null clears one of the brief's three texts; an absent field stays as it is.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import pytest
 from conftest import api_client_for
 
 BRIEF_FIELDS = {"restaurant_id", "host_choice", "greeting_text", "info_text"}
+BRIEF_TEXTS = ["host_choice", "greeting_text", "info_text"]
 
 
 def settings_url(restaurant) -> str:
@@ -27,7 +31,7 @@ def test_settings_answer_the_briefs_shape_and_more(host_api, restaurant):
         "restaurant_id": restaurant.pk,
         "host_choice": "anna",
         "greeting_text": "Welcome!",
-        "info_text": "",
+        "info_text": None,  # never set
         "name": "Blue Door",
         "default_table_count": 5,
         "opening_time": "12:00",
@@ -51,25 +55,79 @@ def test_manager_puts_the_briefs_body_and_gets_the_same_shape(manager_api, resta
     assert (body["host_choice"], body["greeting_text"], body["info_text"]) == (
         "maxim",
         "Good evening",
-        "Terrace open",  # null leaves it as it was
+        None,  # an explicit null clears it
     )
     restaurant.refresh_from_db()
     assert (restaurant.host_choice, restaurant.greeting_text, restaurant.info_text) == (
         "maxim",
         "Good evening",
-        "Terrace open",
+        None,
     )
     assert manager_api.get(settings_url(restaurant)).json() == body
 
 
-def test_all_null_or_empty_body_changes_nothing(manager_api, restaurant):
+@pytest.mark.parametrize("field", BRIEF_TEXTS)
+def test_explicit_null_clears_a_brief_setting_and_leaves_the_others(manager_api, restaurant, field):
+    restaurant.host_choice, restaurant.greeting_text, restaurant.info_text = (
+        "sofia",
+        "Hi",
+        "Terrace open",
+    )
+    restaurant.save()
+    before = manager_api.get(settings_url(restaurant)).json()
+    response = manager_api.put(settings_url(restaurant), {field: None}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json() == {**before, field: None}
+    assert manager_api.get(settings_url(restaurant)).json() == {**before, field: None}
+    restaurant.refresh_from_db()
+    assert getattr(restaurant, field) is None
+
+
+def test_a_cleared_setting_takes_a_string_again(manager_api, restaurant):
+    manager_api.put(settings_url(restaurant), {"info_text": None}, format="json")
+    response = manager_api.put(settings_url(restaurant), {"info_text": "Back"}, format="json")
+    assert response.json()["info_text"] == "Back"
+    assert manager_api.get(settings_url(restaurant)).json()["info_text"] == "Back"
+
+
+def test_empty_body_changes_nothing(manager_api, restaurant):
     restaurant.greeting_text = "Hello"
     restaurant.save()
     before = manager_api.get(settings_url(restaurant)).json()
-    for data in [{"host_choice": None, "greeting_text": None, "info_text": None}, {}]:
-        response = manager_api.put(settings_url(restaurant), data, format="json")
-        assert response.status_code == 200
-        assert response.json() == before
+    response = manager_api.put(settings_url(restaurant), {}, format="json")
+    assert response.status_code == 200
+    assert response.json() == before
+    assert manager_api.get(settings_url(restaurant)).json() == before
+
+
+def test_all_three_null_clear_the_brief_settings_only(manager_api, restaurant):
+    restaurant.host_choice, restaurant.greeting_text, restaurant.info_text = ("anna", "Hi", "Info")
+    restaurant.save()
+    before = manager_api.get(settings_url(restaurant)).json()
+    response = manager_api.put(
+        settings_url(restaurant),
+        {"host_choice": None, "greeting_text": None, "info_text": None},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json() == {**before, **dict.fromkeys(BRIEF_TEXTS)}
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["name", "default_table_count", "opening_time", "closing_time", "slot_minutes", "time_zone"],
+)
+def test_null_for_a_setting_beyond_the_brief_answers_400_naming_it(manager_api, restaurant, field):
+    before = manager_api.get(settings_url(restaurant)).json()
+    response = manager_api.put(
+        settings_url(restaurant), {"greeting_text": "Changed", field: None}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    error = response.json()
+    assert error["detail"] == f"{field}: This field may not be null."
+    assert error["errors"] == {field: ["This field may not be null."]}
+    assert error["code"] == "null"
+    assert manager_api.get(settings_url(restaurant)).json() == before
 
 
 def test_empty_strings_clear_the_texts(manager_api, restaurant):
@@ -129,7 +187,7 @@ def test_host_cannot_change_settings(host_api, restaurant):
         "code": "permission_denied",
     }
     restaurant.refresh_from_db()
-    assert restaurant.greeting_text == ""
+    assert restaurant.greeting_text is None
 
 
 @pytest.mark.parametrize("method", ["get", "put"])
@@ -147,7 +205,7 @@ def test_settings_of_another_restaurant_answer_404_like_a_missing_one(
         theirs.json() == missing.json() == {"detail": "Restaurant not found.", "code": "not_found"}
     )
     other_restaurant.refresh_from_db()
-    assert other_restaurant.greeting_text == ""
+    assert other_restaurant.greeting_text is None
 
 
 def test_a_host_of_another_restaurant_gets_404_not_403(host_api, other_restaurant):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -68,7 +69,7 @@ def test_invalid_settings_show_errors_and_save_nothing(
     error = html.split(f'data-field-error="{field}">', 1)[1].split("</p>", 1)[0]
     assert message in error
     restaurant.refresh_from_db()
-    assert restaurant.default_table_count == 5 and restaurant.host_choice == ""
+    assert restaurant.default_table_count == 5 and restaurant.host_choice is None
 
 
 def test_host_reads_settings_but_cannot_change_them(client, host, restaurant):
@@ -118,3 +119,44 @@ def test_settings_belong_to_the_current_restaurant_only(manager_client, other_re
     other_restaurant.refresh_from_db()
     assert other_restaurant.name == "Elsewhere"
     assert Restaurant.objects.get(name="Renamed")
+
+
+def textarea(html: str, name: str) -> str:
+    return re.search(rf'<textarea name="{name}"[^>]*>(.*?)</textarea>', html, re.S)[1].strip()
+
+
+def selected_host(html: str) -> list[str]:
+    select = re.search(r'<select name="host_choice"[^>]*>(.*?)</select>', html, re.S)[1]
+    return re.findall(r'<option value="([^"]*)"[^>]*selected', select)
+
+
+def test_cleared_texts_show_as_empty_fields(manager_client, restaurant):
+    restaurant.host_choice = restaurant.greeting_text = restaurant.info_text = None
+    restaurant.save()
+    html = manager_client.get(URL).content.decode()
+    assert textarea(html, "greeting_text") == textarea(html, "info_text") == ""
+    assert selected_host(html) == [""]  # "Default (Anna)"
+    assert "None" not in html
+
+
+def test_saving_the_page_with_empty_texts_clears_them_to_null(manager_client, restaurant):
+    restaurant.host_choice, restaurant.greeting_text, restaurant.info_text = (
+        "chef",
+        "Hello",
+        "Terrace",
+    )
+    restaurant.save()
+    html = manager_client.get(URL).content.decode()
+    assert (textarea(html, "greeting_text"), selected_host(html)) == ("Hello", ["chef"])
+
+    data = settings_data(host_choice="", greeting_text="", info_text="")
+    response = manager_client.post(URL, data, follow=True)
+    assert "Settings saved." in response.content.decode()
+    restaurant.refresh_from_db()
+    assert (restaurant.host_choice, restaurant.greeting_text, restaurant.info_text) == (
+        None,
+        None,
+        None,
+    )
+    html = manager_client.get(URL).content.decode()
+    assert textarea(html, "info_text") == "" and selected_host(html) == [""]

@@ -31,7 +31,19 @@ def test_a_refused_change_leaves_the_object_as_it_was(restaurant):
     with pytest.raises(ValidationError) as error:
         restaurant_update_settings(restaurant=restaurant, greeting_text="Hi", slot_minutes=47)
     assert "slot_minutes" in error.value.message_dict
-    assert (restaurant.greeting_text, restaurant.slot_minutes) == ("", 60)
+    assert (restaurant.greeting_text, restaurant.slot_minutes) == (None, 60)
+
+
+def test_none_clears_a_brief_text_and_is_refused_for_the_name(restaurant):
+    restaurant_update_settings(restaurant=restaurant, greeting_text="Hi", info_text="Info")
+    restaurant_update_settings(restaurant=restaurant, info_text=None)
+    restaurant.refresh_from_db()
+    assert (restaurant.greeting_text, restaurant.info_text) == ("Hi", None)
+    with pytest.raises(ValidationError) as error:
+        restaurant_update_settings(restaurant=restaurant, greeting_text=None, name=None)
+    assert list(error.value.message_dict) == ["name"]
+    restaurant.refresh_from_db()
+    assert (restaurant.name, restaurant.greeting_text) == ("Blue Door", "Hi")
 
 
 def test_unknown_host_names_the_choices(restaurant):

@@ -1,0 +1,66 @@
+"""Migrations carry restaurants made with an earlier schema forward."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from restaurants.models import Restaurant
+
+BEFORE_NULLABLE_TEXTS = [("restaurants", "0001_initial")]
+NULLABLE_TEXTS = [("restaurants", "0002_nullable_brief_settings")]
+
+
+def migrate_to(targets):
+    """Migrate the test database to `targets`; the apps of that state, for historical models."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_to_latest() -> None:
+    executor = MigrationExecutor(connection)
+    migrate_to(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def back_to_latest():
+    yield
+    migrate_to_latest()
+
+
+@pytest.mark.django_db(transaction=True)  # schema changes; SQLite refuses them inside atomic
+def test_texts_set_before_nullable_settings_stay_and_empty_ones_become_null(back_to_latest):
+    old = migrate_to(BEFORE_NULLABLE_TEXTS).get_model("restaurants", "Restaurant")
+    texts = old.objects.create(
+        name="With texts",
+        host_choice="maxim",
+        greeting_text="Good evening!",
+        info_text="Terrace in summer.",
+    )
+    blank = old.objects.create(name="Never set")  # the old schema stored "" for "no text"
+
+    migrate_to_latest()
+
+    texts, blank = Restaurant.objects.get(pk=texts.pk), Restaurant.objects.get(pk=blank.pk)
+    assert (texts.host_choice, texts.greeting_text, texts.info_text) == (
+        "maxim",
+        "Good evening!",
+        "Terrace in summer.",
+    )
+    assert (blank.host_choice, blank.greeting_text, blank.info_text) == (None, None, None)
+    assert (texts.name, texts.default_table_count, blank.slot_times()) == (
+        "With texts",
+        5,
+        [f"{h}:00" for h in range(12, 23)],
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_back_before_nullable_settings_stores_cleared_texts_as_empty(back_to_latest):
+    cleared = Restaurant.objects.create(name="Cleared", greeting_text=None, info_text="Kept")
+    old = migrate_to(BEFORE_NULLABLE_TEXTS).get_model("restaurants", "Restaurant")
+    row = old.objects.get(pk=cleared.pk)
+    assert (row.host_choice, row.greeting_text, row.info_text) == ("", "", "Kept")
