@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
+from bookings.availability import bookable_slots, check_date
 from bookings.exceptions import BookingInvalid, SlotFull
 from bookings.models import CLIENT_NAME_MAX, PARTY_SIZE_MAX, Booking
-from bookings.selectors import slots_for_day
-from bookings.services import MAX_DAYS_AHEAD, booking_create
+from bookings.services import booking_create
 from restaurants.models import Restaurant
 
 TOOLS: list[dict] = [
@@ -97,19 +97,18 @@ def _parse_date(value: object, *, restaurant: Restaurant) -> dt.date:
         date = dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise _ToolError(f"{value!r} is not a date; use YYYY-MM-DD.") from None
-    today = restaurant.today()
-    if date < today:
-        raise _ToolError(f"{date.isoformat()} has passed; today is {today.isoformat()}.")
-    if (date - today).days > MAX_DAYS_AHEAD:
-        raise _ToolError(f"Bookings open at most {MAX_DAYS_AHEAD} days ahead.")
+    try:
+        check_date(restaurant=restaurant, date=date)
+    except BookingInvalid as exc:
+        today = restaurant.today().isoformat()
+        raise _ToolError(f"{date.isoformat()}: {exc} Today is {today}.") from None
     return date
 
 
 def _free_slots(*, restaurant: Restaurant, date: dt.date) -> list[dict]:
     return [
         {"time": slot["time"], "free_tables": slot["free"]}
-        for slot in slots_for_day(restaurant=restaurant, date=date)
-        if slot["free"] > 0 and not restaurant.slot_has_ended(date, slot["time"])
+        for slot in bookable_slots(restaurant=restaurant, date=date)
     ]
 
 

@@ -1,8 +1,8 @@
 """The booking API: the brief's slots read and booking, and the day's bookings beyond it.
 
 Thin views: they parse and check the input's types, check the tenant from the token, and call
-the booking core (`bookings.services`, `bookings.selectors`), whose errors the API's exception
-handler turns into 400/404/409.
+the booking core (`bookings.services`, `bookings.selectors`, `bookings.availability`), whose
+errors the API's exception handler turns into 400/404/409.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bookings.availability import slots_json_for_day_by_id
 from bookings.idempotency import KEY_MAX, Idempotency
 from bookings.models import Booking
-from bookings.selectors import booking_by_id, bookings_for_day, slots_json_for_day_by_id
+from bookings.selectors import booking_by_id, bookings_for_day
 from bookings.services import booking_cancel, booking_create, booking_set_status, booking_update
 from crm.api_common import (
     BOOKING_NOT_FOUND,

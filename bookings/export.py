@@ -18,8 +18,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import BookingInvalid
+from bookings.guests.selectors import guests_with_history
 from bookings.models import Booking, Guest
-from bookings.selectors import bookings_in_range, guests_with_history
+from bookings.selectors import bookings_in_range
 from restaurants.models import Restaurant
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

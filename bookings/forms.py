@@ -101,7 +101,7 @@ class StatusForm(forms.Form):
 
 
 def _tag_choices() -> list[tuple[str, str]]:
-    from bookings.guests import TAG_CHOICES
+    from bookings.guests.services import TAG_CHOICES
 
     return [(key, label) for key, label in TAG_CHOICES.items()]
 

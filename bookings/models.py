@@ -9,6 +9,8 @@ from restaurants.models import Restaurant
 
 CLIENT_NAME_MAX = 100
 PARTY_SIZE_MAX = 50
+NOTES_MAX = 1000
+GUEST_NOTES_MAX = 2000
 
 
 class Guest(models.Model):
@@ -18,7 +20,7 @@ class Guest(models.Model):
     name = models.CharField(_("name"), max_length=CLIENT_NAME_MAX)
     phone = models.CharField(_("phone"), max_length=20, blank=True, default="")
     email = models.EmailField(_("e-mail"), blank=True, default="")
-    notes = models.TextField(_("notes"), blank=True, default="", max_length=2000)
+    notes = models.TextField(_("notes"), blank=True, default="", max_length=GUEST_NOTES_MAX)
     tags = models.JSONField(_("tags"), default=list, blank=True)
     # The tags lowercased between bars ("|vip|allergy|"), kept by `save`: a tag filter and a
     # search by tag are then a plain LIKE on every database (SQLite cannot look inside JSON).
@@ -100,7 +102,7 @@ class Booking(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True, default="")
     email = models.EmailField(_("e-mail"), blank=True, default="")
-    notes = models.TextField(_("notes"), blank=True, default="", max_length=1000)
+    notes = models.TextField(_("notes"), blank=True, default="", max_length=NOTES_MAX)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
     )

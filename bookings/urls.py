@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from bookings import guest_views, views
+from bookings import views
+from bookings.guests import views as guest_views
 
 app_name = "bookings"
 

@@ -19,19 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, trigger_client_event
 
+from bookings.availability import day_slots_for_booking, month_occupancy, week_occupancy
 from bookings.exceptions import BookingInvalid, IdempotencyKeyReused, SlotFull
 from bookings.forms import BookingForm, StatusForm, parse_date, parse_month
 from bookings.idempotency import Idempotency
 from bookings.models import Booking
-from bookings.selectors import (
-    bookings_for_day,
-    day_totals,
-    month_occupancy,
-    month_outcomes,
-    slots_for_day,
-    upcoming_bookings,
-    week_occupancy,
-)
+from bookings.selectors import bookings_for_day, day_totals, month_outcomes, upcoming_bookings
 from bookings.services import booking_create, booking_set_status
 from restaurants.current import restaurant_required
 from restaurants.models import Restaurant
@@ -125,17 +118,14 @@ def _calendar_context(
     }
 
 
-def _slots_context(restaurant: Restaurant, date: dt.date, today: dt.date) -> dict:
+def _slots_context(restaurant: Restaurant, date: dt.date) -> dict:
     slots = []
-    for slot in slots_for_day(restaurant=restaurant, date=date):
-        ended = date < today or (date == today and restaurant.slot_has_ended(date, slot["time"]))
-        total = slot["booked"] + slot["free"]
+    for slot in day_slots_for_booking(restaurant=restaurant, date=date):
         slots.append(
             {
                 **slot,
-                "ended": ended,
                 "full": slot["free"] == 0,
-                "tables": total,
+                "tables": slot["booked"] + slot["free"],
                 "book_url": f"{reverse('bookings:new')}?"
                 + urlencode({"date": date.isoformat(), "slot": slot["time"]}),
             }
@@ -186,7 +176,7 @@ def day(request: HttpRequest) -> HttpResponse:
     if part in ("page", "day-view", "calendar"):
         context.update(_calendar_context(restaurant, date, month, today))
     if part in ("page", "day-view", "slot-list"):
-        context.update(_slots_context(restaurant, date, today))
+        context.update(_slots_context(restaurant, date))
     if part in ("page", "day-view", "day-bookings"):
         context.update(_bookings_context(restaurant, date))
     template = "bookings/day.html" if part == "page" else f"bookings/day.html#{part}"
@@ -363,7 +353,7 @@ def _week_chart(days: list[dict], today: dt.date) -> dict:
 def dashboard(request: HttpRequest) -> HttpResponse:
     restaurant = request.restaurant
     today = restaurant.today()
-    slots = _slots_context(restaurant, today, today)["slots"]
+    slots = _slots_context(restaurant, today)["slots"]
     for slot in slots:
         slot["percent"] = round(100 * slot["booked"] / slot["tables"]) if slot["tables"] else 0
     week = week_occupancy(restaurant=restaurant, start=today, days=7)

@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from bookings import api as bookings_api
-from bookings import guest_api
+from bookings.guests import api as guest_api
 from crm import api as crm_api
 from crm import views
 from restaurants import api as restaurants_api

@@ -131,13 +131,6 @@ class Restaurant(models.Model):
         start = dt.datetime.combine(date, dt.time(hours, minutes), tzinfo=self.tz)
         return start + dt.timedelta(minutes=self.slot_minutes) <= self.now()
 
-    def table_count_on(self, date: dt.date) -> int:
-        """The tables available on a date: its override if there is one, else the default."""
-        override = (
-            self.table_overrides.filter(date=date).values_list("table_count", flat=True).first()
-        )
-        return self.default_table_count if override is None else override
-
 
 class TableCountOverride(models.Model):
     """A different number of tables on one date: a private event, a closed terrace."""

@@ -9,8 +9,8 @@ import pytest
 from assistant.models import Message, Thread
 from assistant.tests.fake_openai import Reply
 from assistant.tests.sse_client import events, open_stream
+from bookings.availability import slots_for_day
 from bookings.models import Booking
-from bookings.selectors import slots_for_day
 from crm.jwt import refresh_token_for
 
 STREAM = "/assistants/chat_stream"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from bookings.guests import HIGHLIGHT_TAGS, TAG_CHOICES
+from bookings.guests.services import HIGHLIGHT_TAGS, TAG_CHOICES
 
 register = template.Library()
 

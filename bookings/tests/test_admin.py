@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from bookings.availability import tables_on
 from bookings.models import Booking
 from bookings.services import booking_create
 from conftest import make_user
@@ -72,7 +73,7 @@ def test_manager_edits_only_their_restaurants_settings(
     assert client.post(url, form).status_code == 302
     restaurant.refresh_from_db()
     assert (restaurant.default_table_count, restaurant.host_choice) == (7, "maxim")
-    assert restaurant.table_count_on(dt.date(2030, 1, 1)) == 2
+    assert tables_on(restaurant=restaurant, date=dt.date(2030, 1, 1)) == 2
 
     other = reverse("admin:restaurants_restaurant_change", args=[other_restaurant.pk])
     assert client.get(other).status_code in (302, 403, 404)

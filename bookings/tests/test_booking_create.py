@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 import time_machine
 
+from bookings.availability import MAX_DAYS_AHEAD, slots_for_day_uncached
 from bookings.exceptions import BookingInvalid, SlotFull
 from bookings.models import Booking, Guest
-from bookings.selectors import slots_for_day_uncached
-from bookings.services import MAX_DAYS_AHEAD, booking_create
+from bookings.services import booking_create
 
 
 def book(restaurant, date, time_slot="18:00", client_name="Иван", **extra) -> Booking:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from bookings.availability import slots_for_day_uncached
 from bookings.exceptions import BookingInvalid, SlotFull
 from bookings.models import Booking
-from bookings.selectors import bookings_for_day, slots_for_day_uncached
+from bookings.selectors import bookings_for_day
 from bookings.services import booking_cancel, booking_create, booking_set_status, booking_update
 
 S = Booking.Status

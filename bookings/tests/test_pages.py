@@ -8,8 +8,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from bookings.availability import month_occupancy
 from bookings.models import Booking
-from bookings.selectors import month_occupancy
 from bookings.services import booking_create
 from conftest import make_user
 from restaurants.services import table_override_set

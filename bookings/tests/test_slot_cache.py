@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bookings import slot_cache
-from bookings.selectors import slots_for_day, slots_for_day_by_id, slots_for_day_uncached
+from bookings.availability import cache as slot_cache
+from bookings.availability import slots_for_day, slots_for_day_uncached, slots_json_for_day_by_id
 from bookings.services import booking_cancel, booking_create
 from restaurants.models import Restaurant
 from restaurants.services import restaurant_update_settings, table_override_set
@@ -56,16 +56,16 @@ def test_uncached_read_is_one_query_whatever_the_bookings(restaurant, tomorrow, 
 
 def test_read_by_id_loads_the_restaurant_only_on_a_miss(restaurant, tomorrow):
     with CaptureQueriesContext(connection) as queries:
-        first = slots_for_day_by_id(restaurant_id=restaurant.pk, date=tomorrow)
+        first = slots_json_for_day_by_id(restaurant_id=restaurant.pk, date=tomorrow)
     assert len(queries) == 2
     with CaptureQueriesContext(connection) as queries:
-        assert slots_for_day_by_id(restaurant_id=restaurant.pk, date=tomorrow) == first
+        assert slots_json_for_day_by_id(restaurant_id=restaurant.pk, date=tomorrow) == first
     assert len(queries) == 0
 
 
 def test_read_by_id_of_a_missing_restaurant_raises(db, tomorrow):
     with pytest.raises(Restaurant.DoesNotExist):
-        slots_for_day_by_id(restaurant_id=999_999, date=tomorrow)
+        slots_json_for_day_by_id(restaurant_id=999_999, date=tomorrow)
 
 
 @pytest.mark.redis

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from bookings.availability import tables_on
 from restaurants.models import Restaurant, TableCountOverride
 
 URL = "/app/settings/"
@@ -96,12 +97,12 @@ def test_manager_sets_and_removes_a_table_count_for_a_date(manager_client, resta
     )
     html = response.content.decode()
     assert f'data-override="{day.isoformat()}"' in html and "Wedding" in html
-    assert restaurant.table_count_on(day) == 2
+    assert tables_on(restaurant=restaurant, date=day) == 2
     slots = manager_client.get("/app/bookings/", {"date": day.isoformat()}).content.decode()
     assert 'data-slot="18:00" data-booked="0" data-free="2"' in slots
 
     manager_client.post("/app/settings/overrides/delete/", {"date": day.isoformat()})
-    assert restaurant.table_count_on(day) == 5
+    assert tables_on(restaurant=restaurant, date=day) == 5
 
 
 def test_table_count_for_a_past_date_is_refused(manager_client, restaurant):

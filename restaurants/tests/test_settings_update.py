@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from bookings.selectors import slots_for_day
+from bookings.availability import slots_for_day
 from restaurants.services import restaurant_update_settings
 
 

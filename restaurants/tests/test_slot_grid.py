@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from bookings.availability import tables_on
 from restaurants.models import Restaurant
 
 
@@ -71,5 +72,5 @@ def test_slot_ends_in_the_restaurants_time_zone():
 def test_table_count_override_wins_on_its_date(restaurant):
     day = dt.date(2030, 5, 9)
     restaurant.table_overrides.create(date=day, table_count=2)
-    assert restaurant.table_count_on(day) == 2
-    assert restaurant.table_count_on(day + dt.timedelta(days=1)) == 5
+    assert tables_on(restaurant=restaurant, date=day) == 2
+    assert tables_on(restaurant=restaurant, date=day + dt.timedelta(days=1)) == 5

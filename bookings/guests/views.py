@@ -1,6 +1,6 @@
 """The guest book's pages: the searchable list, a guest's profile with history, merge and
 forget (managers, after a confirmation page), the booking dialog's suggestions, and the CSV
-exports (managers). Every change goes through `bookings.guests`."""
+exports (managers). Every change goes through `bookings.guests.services`."""
 
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bookings import export
 from bookings.exceptions import BookingInvalid
 from bookings.forms import ExportRangeForm, GuestForm
-from bookings.guests import TAG_CHOICES, guest_forget, guest_merge, guest_update
-from bookings.models import Guest
-from bookings.selectors import (
+from bookings.guests.selectors import (
     guest_bookings,
     guest_suggestions,
     guest_with_history,
     guests_with_history,
 )
+from bookings.guests.services import TAG_CHOICES, guest_forget, guest_merge, guest_update
+from bookings.models import Guest
 from restaurants.current import restaurant_required
 
 PAGE_SIZE = 25
@@ -73,7 +73,7 @@ def guest_list(request: HttpRequest) -> HttpResponse:
         "next_url": page_url(page.next_page_number()) if page.has_next() else "",
         "export_range": export.export_range(restaurant=restaurant, start=None, end=None),
     }
-    template = "bookings/guests.html"
+    template = "bookings/guests/list.html"
     if request.htmx and request.htmx.target == "guest-results":
         template += "#guest-results"
     response = render(request, template, context)
@@ -96,7 +96,7 @@ def _profile(request: HttpRequest, guest: Guest, form: GuestForm | None = None, 
         )
     return render(
         request,
-        "bookings/guest.html",
+        "bookings/guests/detail.html",
         {"guest": guest, "form": form, "bookings": guest_bookings(guest=guest)[:200]},
         status=status,
     )
@@ -160,7 +160,7 @@ def guest_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         pool = guests_with_history(restaurant=request.restaurant, search=search or guest.name)
         candidates = list(pool.exclude(pk=guest.pk)[:20])
     context = {"guest": guest, "other": other, "search": search, "candidates": candidates}
-    template = "bookings/guest_merge.html"
+    template = "bookings/guests/merge.html"
     if request.htmx and request.htmx.target == "merge-candidates":
         template += "#merge-candidates"
     response = render(request, template, context)
@@ -182,7 +182,7 @@ def guest_forget_view(request: HttpRequest, pk: int) -> HttpResponse:
             _("The guest is forgotten; %(count)d bookings were anonymized.") % {"count": count},
         )
         return redirect("bookings:guests")
-    return render(request, "bookings/guest_forget.html", {"guest": guest})
+    return render(request, "bookings/guests/forget.html", {"guest": guest})
 
 
 @require_GET
@@ -191,7 +191,7 @@ def guest_suggest(request: HttpRequest) -> HttpResponse:
     """Known guests for the booking dialog, by what was typed in its phone or name field."""
     query = (request.GET.get("phone") or request.GET.get("client_name") or "")[:SEARCH_MAX]
     guests = guest_suggestions(restaurant=request.restaurant, query=query)
-    return render(request, "bookings/guest_suggestions.html", {"guests": guests, "query": query})
+    return render(request, "bookings/guests/suggestions.html", {"guests": guests, "query": query})
 
 
 @require_GET

@@ -10,9 +10,9 @@ import time_machine
 from auditlog.models import LogEntry
 
 from bookings.exceptions import BookingInvalid
-from bookings.guests import clean_tags, guest_forget, guest_merge, guest_update
+from bookings.guests.selectors import guest_suggestions, guests_with_history
+from bookings.guests.services import clean_tags, guest_forget, guest_merge, guest_update
 from bookings.models import Booking, Guest
-from bookings.selectors import guest_suggestions, guests_with_history
 from bookings.services import booking_create, booking_set_status, booking_update
 
 

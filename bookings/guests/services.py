@@ -1,7 +1,7 @@
 """Writes of the guest book: editing a guest, merging duplicates, forgetting a guest on request.
 
-Bookings link to guests in `bookings.services.guest_link_or_create`; what a guest did (visits,
-no-shows) is read from their bookings by `bookings.selectors.guests_with_history`.
+Bookings link to guests in `guest_link_or_create`, called by the booking core; what a guest
+did (visits, no-shows) is read from their bookings by `bookings.guests.selectors`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings import queries
+from bookings import availability
 from bookings.exceptions import BookingInvalid
-from bookings.models import Booking, Guest
-from bookings.services import _clean_email, clean_guest_name, normalize_phone
+from bookings.fields import clean_email, clean_guest_name, clean_notes, normalize_phone
+from bookings.models import GUEST_NOTES_MAX, Booking, Guest
+from restaurants.models import Restaurant
 
 # Offered as checkboxes on the profile; any other tag may be typed in. A typed tag that matches
 # one of these (in any case) takes its spelling, so "vip" and "VIP" are one tag.
@@ -32,7 +33,26 @@ TAG_CHOICES: dict[str, object] = {
 HIGHLIGHT_TAGS = ("VIP", "allergy")
 TAG_MAX = 30
 TAGS_MAX = 10
-GUEST_NOTES_MAX = 2000
+
+
+def guest_link_or_create(
+    *, restaurant: Restaurant, name: str, phone: str, email: str = ""
+) -> Guest | None:
+    """The guest a booking belongs to: matched by phone, created when new.
+
+    Without a phone, a guest is linked only when exactly one has that name; none is created.
+    Call it inside the booking's transaction.
+    """
+    if phone:
+        guest, created = Guest.objects.get_or_create(
+            restaurant=restaurant, phone=phone, defaults={"name": name, "email": email}
+        )
+        if not created and email and not guest.email:
+            guest.email = email
+            guest.save(update_fields=["email", "updated_at"])
+        return guest
+    matches = list(Guest.objects.filter(restaurant=restaurant, name__iexact=name)[:2])
+    return matches[0] if len(matches) == 1 else None
 
 
 def clean_tags(tags: object) -> list[str]:
@@ -64,16 +84,6 @@ def clean_tags(tags: object) -> list[str]:
     return cleaned
 
 
-def _clean_guest_notes(notes: str) -> str:
-    notes = (notes or "").strip()
-    if len(notes) > GUEST_NOTES_MAX:
-        raise BookingInvalid(
-            "notes",
-            _("Notes are too long (at most %(max)d characters).") % {"max": GUEST_NOTES_MAX},
-        )
-    return notes
-
-
 def guest_update(
     *,
     guest: Guest,
@@ -96,9 +106,9 @@ def guest_update(
         except BookingInvalid as exc:
             raise BookingInvalid("phone", str(exc)) from None
     if email is not None:
-        changes["email"] = _clean_email(email)
+        changes["email"] = clean_email(email)
     if notes is not None:
-        changes["notes"] = _clean_guest_notes(notes)
+        changes["notes"] = clean_notes(notes, limit=GUEST_NOTES_MAX)
     if tags is not None:
         changes["tags"] = clean_tags(tags)
     if not changes:
@@ -132,7 +142,7 @@ def guest_merge(*, into: Guest, other: Guest) -> Guest:
         raise BookingInvalid("other_id", _("Both guests must be of the same restaurant."))
     with transaction.atomic():
         # Bookings change guest here: the restaurant's lock first, as for every booking write.
-        queries.lock_restaurant(into.restaurant_id)
+        availability.lock_restaurant(into.restaurant_id)
         # Lock both rows in id order, so two merges of the same pair cannot deadlock or interleave.
         locked = {
             g.pk: g
@@ -175,7 +185,7 @@ def guest_forget(*, guest: Guest) -> int:
     with transaction.atomic():
         # Bookings are rewritten here: the restaurant's lock first, as for every booking write,
         # so which of them are finished is decided on their rows as committed.
-        queries.lock_restaurant(guest.restaurant_id)
+        availability.lock_restaurant(guest.restaurant_id)
         bookings = Booking.objects.filter(guest=guest)
         finished = bookings.filter(date__lt=today) | bookings.exclude(
             status__in=(Booking.Status.CONFIRMED, Booking.Status.SEATED)

@@ -1,6 +1,6 @@
 """The guest API: list and search a restaurant's guests, read, edit, merge and forget one, a
 guest's bookings, and the CSV exports. Thin views in the style of `bookings.api`: parse, check
-the tenant from the token, call `bookings.guests` / `bookings.selectors`."""
+the tenant from the token, call `bookings.guests.services` / `bookings.guests.selectors`."""
 
 from __future__ import annotations
 
@@ -19,9 +19,14 @@ from bookings import export
 from bookings.api import BOOKING_EXAMPLE, RESTAURANT_404, RESTAURANT_ID, UNAUTHORIZED, BookingOut
 from bookings.api import _error as error
 from bookings.api import _restaurant as restaurant_or_404
-from bookings.guests import TAG_CHOICES, guest_forget, guest_merge, guest_update
+from bookings.guests.selectors import (
+    guest_bookings,
+    guest_by_id,
+    guest_with_history,
+    guests_with_history,
+)
+from bookings.guests.services import TAG_CHOICES, guest_forget, guest_merge, guest_update
 from bookings.models import Guest
-from bookings.selectors import guest_bookings, guest_by_id, guest_with_history, guests_with_history
 from crm.api_common import IdField, IsoDateField, StrictCharField, path_id, require_role
 from crm.jwt import token_role
 from restaurants.models import Membership

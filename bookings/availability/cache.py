@@ -1,7 +1,8 @@
-"""The brief's slot cache: `slots:{restaurant_id}:{date}` → JSON list, TTL one hour.
+"""The slot cache of the v1 contract: `slots:{restaurant_id}:{date}` → JSON list, TTL one hour.
 
 With Redis (REDIS_URL) the key is written exactly so, without Django's prefix or version, so
-other clients of the brief's cache keep working. Without Redis, Django's in-process cache.
+other readers of that key (see docs/api-v1.md) keep working. Without Redis, Django's in-process
+cache.
 
 No reader may see a stale count. A reader that missed the cache WATCHes the restaurant's
 generation key before it reads the database and writes its result in a MULTI/EXEC; a writer

@@ -1,4 +1,4 @@
-"""The SQL of the booking core's hottest statements, written out.
+"""The SQL of availability's hottest statements, written out.
 
 Every booking runs the lock and the free-table check; every uncached slots read runs the day's
 counts. Built by the ORM, these statements cost more to compose in Python than PostgreSQL takes
@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.db import connection
 
+from bookings.availability.rules import tables_on
 from bookings.models import Booking
 from restaurants.models import Restaurant, TableCountOverride
 
@@ -67,7 +68,7 @@ def slot_taken_and_tables(
             ],
         )
         taken, override = cursor.fetchone()
-    return taken, restaurant.default_table_count if override is None else override
+    return taken, tables_on(default=restaurant.default_table_count, override=override)
 
 
 def day_counts_and_override(
