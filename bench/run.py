@@ -685,8 +685,8 @@ share of the two cores whatever the endpoint. What each request costs beyond `/h
   above.
 - **Uncached read.** Loading the restaurant, the one aggregate query, and three Redis round
   trips (GET, WATCH, MULTI/EXEC) that keep a racing booking from caching a stale count. The
-  aggregate is written SQL (`bookings/availability/queries.py`): composed by the ORM it cost more than
-  PostgreSQL takes to run it, and the read went from about 3.1 to 2.2 ms in one process.
+  aggregate is written SQL (`bookings/availability/queries.py`): composed by the ORM it cost
+  more than PostgreSQL takes to run it, and the read went from about 3.1 to 2.2 ms in one process.
   PostgreSQL's part is about 0.1 ms (`EXPLAIN ANALYZE`, index scan on `booking_day_slots`);
   the rest is the ORM and the drivers in Python. The database part does not grow with the table:
   the index-only scan reads one restaurant's day, 0.06 to 0.1 ms for any day at 1,000,000 bookings.

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from bookings import views
 from bookings.guests import views as guest_views
+from bookings.views import booking, dashboard, day
 
 app_name = "bookings"
 
 urlpatterns = [
-    path("bookings/", views.day, name="day"),
-    path("bookings/new/", views.booking_new, name="new"),
-    path("bookings/<int:pk>/status/", views.booking_status, name="status"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("bookings/", day.day, name="day"),
+    path("bookings/new/", booking.booking_new, name="new"),
+    path("bookings/<int:pk>/status/", booking.booking_status, name="status"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("guests/", guest_views.guest_list, name="guests"),
     path("guests/suggest/", guest_views.guest_suggest, name="guest-suggest"),
     path("guests/export/guests.csv", guest_views.export_guests, name="export-guests"),

@@ -1,0 +1,33 @@
+"""The dashboard: today's slots and totals, the week's occupancy as a chart, what comes next."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bookings.availability import week_occupancy
+from bookings.charts import week_chart
+from bookings.selectors import day_totals, month_outcomes, upcoming_bookings
+from bookings.views.day import slot_rows
+from restaurants.current import restaurant_required
+
+
+@restaurant_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    restaurant = request.restaurant
+    today = restaurant.today()
+    slots = slot_rows(restaurant, today)["slots"]
+    for slot in slots:
+        slot["percent"] = round(100 * slot["booked"] / slot["tables"]) if slot["tables"] else 0
+    week = week_occupancy(restaurant=restaurant, start=today, days=7)
+    context = {
+        "today": today,
+        "totals": day_totals(restaurant=restaurant, date=today),
+        "slots": slots,
+        "week": week,
+        "chart": week_chart(week, today),
+        "upcoming": upcoming_bookings(restaurant=restaurant),
+        "outcomes": month_outcomes(restaurant=restaurant, year=today.year, month=today.month),
+        "month_start": today.replace(day=1),
+    }
+    return render(request, "bookings/dashboard.html", context)

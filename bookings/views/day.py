@@ -1,0 +1,110 @@
+"""The bookings page: the month calendar, the chosen day's slots and its bookings, each a
+partial that HTMX swaps on its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy
+
+from bookings.availability import day_slots_for_booking
+from bookings.calendar_grid import YEARS_AROUND, day_url, month_grid
+from bookings.forms import parse_date, parse_month
+from bookings.models import Booking
+from bookings.selectors import bookings_for_day
+from restaurants.current import restaurant_required
+from restaurants.models import Restaurant
+
+# The pieces of the bookings page an HTMX request may ask for, by the id of its target.
+DAY_PARTS = ("day-view", "calendar", "slot-list", "day-bookings")
+# Sent to the page after any change of bookings: its parts refresh themselves.
+CHANGED_EVENT = "bookings-changed"
+
+
+@dataclass(frozen=True)
+class Action:
+    status: str
+    label: str
+    confirm: bool = False
+
+
+ACTIONS = (
+    Action(Booking.Status.SEATED, gettext_lazy("Seated")),
+    Action(Booking.Status.COMPLETED, gettext_lazy("Completed")),
+    Action(Booking.Status.NO_SHOW, gettext_lazy("No-show")),
+    Action(Booking.Status.CANCELLED, gettext_lazy("Cancel"), confirm=True),
+)
+
+
+def slot_rows(restaurant: Restaurant, date: dt.date) -> dict:
+    slots = []
+    for slot in day_slots_for_booking(restaurant=restaurant, date=date):
+        slots.append(
+            {
+                **slot,
+                "full": slot["free"] == 0,
+                "tables": slot["booked"] + slot["free"],
+                "book_url": f"{reverse('bookings:new')}?"
+                + urlencode({"date": date.isoformat(), "slot": slot["time"]}),
+            }
+        )
+    return {
+        "slots": slots,
+        "free_total": sum(s["free"] for s in slots if not s["ended"]),
+    }
+
+
+def _bookings_context(restaurant: Restaurant, date: dt.date) -> dict:
+    bookings = list(bookings_for_day(restaurant=restaurant, date=date))
+    for booking in bookings:
+        booking.actions = [a for a in ACTIONS if booking.can_change_to(a.status)]
+    active = [b for b in bookings if b.is_active]
+    return {
+        "bookings": bookings,
+        "active_count": len(active),
+        "covers": sum(b.party_size for b in active),
+    }
+
+
+@restaurant_required
+def day(request: HttpRequest) -> HttpResponse:
+    """The bookings page: calendar, the chosen day's slots and bookings.
+
+    An HTMX request gets only the piece its target names, so each swapped part is one partial.
+    """
+    restaurant = request.restaurant
+    today = restaurant.today()
+    date = parse_date(request.GET.get("date")) or today
+    month = parse_month(request.GET.get("month")) or (date.year, date.month)
+    if abs(month[0] - today.year) > YEARS_AROUND:
+        month = (date.year, date.month)
+    if abs(date.year - today.year) > YEARS_AROUND:
+        date, month = today, (today.year, today.month)
+
+    part = "page"
+    if request.htmx and not request.htmx.history_restore_request:
+        part = request.htmx.target if request.htmx.target in DAY_PARTS else "day-view"
+    context: dict = {
+        "date": date,
+        "today": today,
+        "is_past_day": date < today,
+        "day_url": day_url(date, month),
+        "slots_url": day_url(date),
+    }
+    if part in ("page", "day-view", "calendar"):
+        context.update(month_grid(restaurant, date, month, today))
+    if part in ("page", "day-view", "slot-list"):
+        context.update(slot_rows(restaurant, date))
+    if part in ("page", "day-view", "day-bookings"):
+        context.update(_bookings_context(restaurant, date))
+    template = "bookings/day.html" if part == "page" else f"bookings/day.html#{part}"
+    response = render(request, template, context)
+    # The same URL answers a whole page or one part: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
