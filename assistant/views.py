@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from assistant.services import (
     thread_create,
 )
 from assistant.tools import describe_stored_result
-from restaurants.current import restaurant_required
+from restaurants.current import PageRequest, restaurant_required
 from restaurants.models import Restaurant
 from restaurants.personas import persona_for
 
@@ -79,7 +79,7 @@ def _page_url(thread: Thread | None = None) -> str:
 
 
 @restaurant_required
-def chat_page(request: HttpRequest) -> HttpResponse:
+def chat_page(request: PageRequest) -> HttpResponse:
     restaurant = request.restaurant
     thread_id = request.GET.get("thread") or request.POST.get("thread") or ""
     thread = None
@@ -111,7 +111,7 @@ def chat_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _send_without_javascript(request: HttpRequest, thread: Thread | None) -> HttpResponse:
+def _send_without_javascript(request: PageRequest, thread: Thread | None) -> HttpResponse:
     text = (request.POST.get("message") or "").strip()
     if not text:
         messages.error(request, _("Write a message first."))

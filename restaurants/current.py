@@ -6,18 +6,33 @@ or foreign id in the session falls back to the first restaurant the user may rea
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from restaurants.models import Restaurant
 from restaurants.selectors import can_manage, restaurants_for_user
 
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
 SESSION_KEY = "restaurant_id"
+
+
+class PageRequest(HttpRequest):
+    """A signed-in page request at a restaurant, as `restaurant_required` hands it to a view."""
+
+    restaurant: Restaurant
+    # The user's restaurants for the sidebar's switcher, read only when a full page shows it.
+    restaurants: list[Restaurant]
+    can_manage: bool
+    htmx: HtmxDetails
 
 
 def choose_restaurant(request: HttpRequest, restaurant: Restaurant) -> None:
@@ -43,11 +58,12 @@ def switcher_choices(request: HttpRequest) -> list[Restaurant]:
 
 
 def restaurant_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Sign-in required; sets `request.restaurant`, `request.restaurants`, `request.can_manage`."""
+    """Sign-in required; makes the request a `PageRequest` (its restaurant, the user's
+    restaurants, whether they manage it)."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: PageRequest, *args, **kwargs) -> HttpResponse:
         current = resolve_restaurant(request)
         if current is None:
             return render(request, "restaurants/no_restaurant.html", status=403)
@@ -58,3 +74,24 @@ def restaurant_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def manager_required(
+    *,
+    methods: Collection[str] | None = None,
+    message: str = _("Only a manager can do this."),
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """`restaurant_required`, and a 403 saying `message` to anyone but a manager of the current
+    restaurant; with `methods`, only those methods are refused (a page hosts may read)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @restaurant_required
+        @wraps(view)
+        def wrapper(request: PageRequest, *args, **kwargs) -> HttpResponse:
+            if not request.can_manage and (methods is None or request.method in methods):
+                return HttpResponseForbidden(str(message))
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

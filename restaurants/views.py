@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from restaurants.current import choose_restaurant, restaurant_required
+from restaurants.current import PageRequest, choose_restaurant, manager_required
 from restaurants.forms import OverrideDeleteForm, OverrideForm, SettingsForm, SwitchForm
 from restaurants.models import TableCountOverride
 from restaurants.selectors import restaurant_for_user
@@ -52,14 +53,16 @@ def _render(request, *, form=None, override_form=None) -> HttpResponse:
     )
 
 
+# Hosts read the settings; only managers change them.
+SETTINGS_MANAGERS = {"message": gettext_lazy("Only a manager can change the settings.")}
+
+
 @require_http_methods(["GET", "POST"])
-@restaurant_required
-def settings_page(request: HttpRequest) -> HttpResponse:
+@manager_required(methods={"POST"}, **SETTINGS_MANAGERS)
+def settings_page(request: PageRequest) -> HttpResponse:
     restaurant = request.restaurant
     if request.method == "GET":
         return _render(request)
-    if not request.can_manage:
-        return HttpResponseForbidden(_("Only a manager can change the settings."))
     form = SettingsForm(request.POST)
     if form.is_valid():
         changes = {f: v for f, v in form.cleaned_data.items() if f in SETTINGS_FIELDS}
@@ -78,10 +81,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@restaurant_required
-def override_set(request: HttpRequest) -> HttpResponse:
-    if not request.can_manage:
-        return HttpResponseForbidden(_("Only a manager can change the settings."))
+@manager_required(**SETTINGS_MANAGERS)
+def override_set(request: PageRequest) -> HttpResponse:
     form = OverrideForm(request.POST)
     if form.is_valid():
         date = form.cleaned_data["date"]
@@ -99,10 +100,8 @@ def override_set(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@restaurant_required
-def override_delete(request: HttpRequest) -> HttpResponse:
-    if not request.can_manage:
-        return HttpResponseForbidden(_("Only a manager can change the settings."))
+@manager_required(**SETTINGS_MANAGERS)
+def override_delete(request: PageRequest) -> HttpResponse:
     form = OverrideDeleteForm(request.POST)
     if form.is_valid():
         table_override_delete(restaurant=request.restaurant, date=form.cleaned_data["date"])

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -26,13 +26,13 @@ from bookings.guests.selectors import (
 )
 from bookings.guests.services import TAG_CHOICES, guest_forget, guest_merge, guest_update
 from bookings.models import Guest
-from restaurants.current import restaurant_required
+from restaurants.current import PageRequest, manager_required, restaurant_required
 
 PAGE_SIZE = 25
 SEARCH_MAX = 100
 
 
-def _guest_or_404(request: HttpRequest, pk: int) -> Guest:
+def _guest_or_404(request: PageRequest, pk: int) -> Guest:
     """A guest of the current restaurant with their history; anyone else's is a 404."""
     guest = guest_with_history(restaurant=request.restaurant, guest_id=pk)
     if guest is None:
@@ -40,15 +40,9 @@ def _guest_or_404(request: HttpRequest, pk: int) -> Guest:
     return guest
 
 
-def _manager_only(request: HttpRequest) -> HttpResponse | None:
-    if not request.can_manage:
-        return HttpResponseForbidden(_("Only a manager can do this."))
-    return None
-
-
 @require_GET
 @restaurant_required
-def guest_list(request: HttpRequest) -> HttpResponse:
+def guest_list(request: PageRequest) -> HttpResponse:
     """Guests with their visits, searched as the host types; an HTMX request gets the results."""
     restaurant = request.restaurant
     search = request.GET.get("q", "")[:SEARCH_MAX]
@@ -81,7 +75,7 @@ def guest_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _profile(request: HttpRequest, guest: Guest, form: GuestForm | None = None, status=200):
+def _profile(request: PageRequest, guest: Guest, form: GuestForm | None = None, status=200):
     if form is None:
         known = [t for t in guest.tags if t in TAG_CHOICES]
         form = GuestForm(
@@ -104,7 +98,7 @@ def _profile(request: HttpRequest, guest: Guest, form: GuestForm | None = None, 
 
 @require_http_methods(["GET", "POST"])
 @restaurant_required
-def guest_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def guest_detail(request: PageRequest, pk: int) -> HttpResponse:
     """A guest's profile: details, notes and tags (hosts and managers edit), and history."""
     guest = _guest_or_404(request, pk)
     if request.method == "GET":
@@ -132,11 +126,9 @@ def guest_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@restaurant_required
-def guest_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+@manager_required()
+def guest_merge_view(request: PageRequest, pk: int) -> HttpResponse:
     """Managers merge a duplicate into this guest: pick one, confirm, and its bookings move."""
-    if refused := _manager_only(request):
-        return refused
     guest = _guest_or_404(request, pk)
     other = None
     raw_other = request.POST.get("other") or request.GET.get("other") or ""
@@ -169,11 +161,9 @@ def guest_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@restaurant_required
-def guest_forget_view(request: HttpRequest, pk: int) -> HttpResponse:
+@manager_required()
+def guest_forget_view(request: PageRequest, pk: int) -> HttpResponse:
     """Managers erase a guest on request, after a confirmation page saying what happens."""
-    if refused := _manager_only(request):
-        return refused
     guest = _guest_or_404(request, pk)
     if request.method == "POST":
         count = guest_forget(guest=guest)
@@ -187,7 +177,7 @@ def guest_forget_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @restaurant_required
-def guest_suggest(request: HttpRequest) -> HttpResponse:
+def guest_suggest(request: PageRequest) -> HttpResponse:
     """Known guests for the booking dialog, by what was typed in its phone or name field."""
     query = (request.GET.get("phone") or request.GET.get("client_name") or "")[:SEARCH_MAX]
     guests = guest_suggestions(restaurant=request.restaurant, query=query)
@@ -195,18 +185,14 @@ def guest_suggest(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@restaurant_required
-def export_guests(request: HttpRequest) -> HttpResponse:
-    if refused := _manager_only(request):
-        return refused
+@manager_required()
+def export_guests(request: PageRequest) -> HttpResponse:
     return export.guests_csv(request.restaurant)
 
 
 @require_GET
-@restaurant_required
-def export_bookings(request: HttpRequest) -> HttpResponse:
-    if refused := _manager_only(request):
-        return refused
+@manager_required()
+def export_bookings(request: PageRequest) -> HttpResponse:
     form = ExportRangeForm.from_query(request.GET)
     error = None
     if form.is_valid():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -19,11 +19,11 @@ from bookings.idempotency import Idempotency
 from bookings.models import Booking
 from bookings.services import booking_create, booking_set_status
 from bookings.views.day import CHANGED_EVENT
-from restaurants.current import restaurant_required
+from restaurants.current import PageRequest, restaurant_required
 from restaurants.selectors import restaurants_for_user
 
 
-def _dialog_idempotency(request: HttpRequest, form: BookingForm) -> Idempotency | None:
+def _dialog_idempotency(request: PageRequest, form: BookingForm) -> Idempotency | None:
     """The booking dialog's key, with what the dialog asks for; None from a form without one."""
     key = form.cleaned_data["idempotency_key"]
     if not key:
@@ -34,7 +34,7 @@ def _dialog_idempotency(request: HttpRequest, form: BookingForm) -> Idempotency 
 
 @require_http_methods(["GET", "POST"])
 @restaurant_required
-def booking_new(request: HttpRequest) -> HttpResponse:
+def booking_new(request: PageRequest) -> HttpResponse:
     """The booking form: the modal's content for HTMX, a page of its own without JavaScript."""
     restaurant = request.restaurant
     template = "bookings/booking_new.html"
@@ -109,7 +109,7 @@ def booking_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @restaurant_required
-def booking_status(request: HttpRequest, pk: int) -> HttpResponse:
+def booking_status(request: PageRequest, pk: int) -> HttpResponse:
     """Seated, completed, no-show or cancelled. Another restaurant's booking is a 404."""
     booking = get_object_or_404(
         Booking.objects.select_related("restaurant"),

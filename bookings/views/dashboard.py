@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from bookings.availability import week_occupancy
 from bookings.charts import week_chart
 from bookings.selectors import day_totals, month_outcomes, upcoming_bookings
 from bookings.views.day import slot_rows
-from restaurants.current import restaurant_required
+from restaurants.current import PageRequest, restaurant_required
 
 
 @restaurant_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: PageRequest) -> HttpResponse:
     restaurant = request.restaurant
     today = restaurant.today()
     slots = slot_rows(restaurant, today)["slots"]

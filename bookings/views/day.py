@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -18,7 +18,7 @@ from bookings.calendar_grid import YEARS_AROUND, day_url, month_grid
 from bookings.forms import parse_date, parse_month
 from bookings.models import Booking
 from bookings.selectors import bookings_for_day
-from restaurants.current import restaurant_required
+from restaurants.current import PageRequest, restaurant_required
 from restaurants.models import Restaurant
 
 # The pieces of the bookings page an HTMX request may ask for, by the id of its target.
@@ -73,7 +73,7 @@ def _bookings_context(restaurant: Restaurant, date: dt.date) -> dict:
 
 
 @restaurant_required
-def day(request: HttpRequest) -> HttpResponse:
+def day(request: PageRequest) -> HttpResponse:
     """The bookings page: calendar, the chosen day's slots and bookings.
 
     An HTMX request gets only the piece its target names, so each swapped part is one partial.
