@@ -1,4 +1,4 @@
-"""The AI host's API: the brief's `/assistants/chat` and `/assistants/chat_stream`, and a
+"""The AI host's API: the v1 `/assistants/chat` and `/assistants/chat_stream`, and a
 thread's messages.
 
 JWT callers talk for the restaurant their token names (or `restaurant_id` in the body, if they

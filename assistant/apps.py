@@ -16,5 +16,5 @@ class AssistantConfig(AppConfig):
     verbose_name = _("AI host")
 
     def ready(self) -> None:
-        # The profile the chat page and the brief's clients name (ASSISTANT_ID) always exists.
+        # The profile the chat page and v1 clients name (ASSISTANT_ID) always exists.
         post_migrate.connect(bootstrap_after_migrate, sender=self)

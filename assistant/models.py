@@ -1,7 +1,7 @@
 """The AI host's data: assistant profiles, and conversation threads with every message.
 
-The brief's Assistants API kept these on OpenAI's side; here they live in our database, so a
-thread belongs to a restaurant and can be read in admin.
+The v1 assistant kept these on OpenAI's side (its Assistants API, now shut down); here they live
+in our database, so a thread belongs to a restaurant and can be read in admin.
 """
 
 from __future__ import annotations

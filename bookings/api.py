@@ -1,4 +1,4 @@
-"""The booking API: the brief's slots read and booking, and the day's bookings beyond it.
+"""The booking API: the v1 slots read and booking (docs/api-v1.md), and more beyond them.
 
 Thin views: they parse and check the input's types, check the tenant from the token, and call
 the booking core (`bookings.services`, `bookings.selectors`, `bookings.availability`), whose
@@ -237,7 +237,7 @@ class SlotsView(APIView):
         },
         examples=[
             OpenApiExample(
-                "Brief answer",
+                "v1 answer",
                 value={
                     "restaurant_id": 1,
                     "date": "2025-01-01",
@@ -271,7 +271,7 @@ class BookingCreateView(APIView):
         summary="Book a table",
         description=(
             "Books one table in the slot. `party_size`, `phone`, `email` and `notes` are "
-            "optional extras beyond the brief. Nothing is written when the answer is an error.\n\n"
+            "optional extras beyond v1. Nothing is written when the answer is an error.\n\n"
             "Send an `Idempotency-Key` header to make a retry safe: the same key with the same "
             "body from the same user within 24 hours answers the original 201 with the same "
             "`booking_id` and writes nothing; the same key with another body answers 422. "
@@ -308,7 +308,7 @@ class BookingCreateView(APIView):
         },
         examples=[
             OpenApiExample(
-                "Brief booking",
+                "v1 booking",
                 value={
                     "restaurant_id": 1,
                     "date": "2025-01-01",

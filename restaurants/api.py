@@ -1,4 +1,5 @@
-"""`GET`/`PUT /restaurants/{id}/settings`: the brief's settings, and the hours and tables too."""
+"""`GET`/`PUT /restaurants/{id}/settings`: the v1 settings (docs/api-v1.md), and the hours and
+tables too."""
 
 from __future__ import annotations
 
@@ -47,8 +48,8 @@ class SettingsOut(serializers.Serializer):
     )
 
 
-# The brief's three settings take null, which clears them; the extras beyond the brief cannot
-# be empty, so null for one of them answers 400 naming it.
+# The three v1 settings take null, which clears them; the extras beyond v1 cannot be empty, so
+# null for one of them answers 400 naming it.
 CLEARABLE = {"required": False, "allow_null": True, "allow_blank": True}
 OPTIONAL = {"required": False}
 CLEARS = " Null clears it; absent leaves it as it is."
@@ -120,10 +121,10 @@ class SettingsView(APIView):
         operation_id="restaurant_settings_update",
         summary="Change a restaurant's settings (managers)",
         description=(
-            "Send the fields to change; an absent field stays as it is. The brief's "
+            "Send the fields to change; an absent field stays as it is. The v1 settings "
             "`host_choice`, `greeting_text` and `info_text` are `string|null`: null clears one "
             "(GET then answers null). Name, hours, slot length, tables and time zone are extras "
-            "beyond the brief and cannot be null: null for one answers 400 naming it."
+            "beyond v1 and cannot be null: null for one answers 400 naming it."
         ),
         tags=["restaurants"],
         parameters=[ID_PARAMETER],
@@ -137,7 +138,7 @@ class SettingsView(APIView):
         },
         examples=[
             OpenApiExample(
-                "Brief update",
+                "v1 update",
                 description="The null clears `info_text`; a field not sent would stay as it is.",
                 value={"host_choice": "maxim", "greeting_text": "Good evening!", "info_text": None},
                 request_only=True,
@@ -155,7 +156,7 @@ class SettingsView(APIView):
                 status_codes=["400"],
             ),
             OpenApiExample(
-                "Null for a setting beyond the brief",
+                "Null for a setting beyond v1",
                 value={
                     "detail": "name: This field may not be null.",
                     "errors": {"name": ["This field may not be null."]},

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from restaurants.personas import PERSONA_CHOICES
 
 MAX_TABLES = 500
-# The settings of the brief that may be null: an explicit null clears them.
+# The v1 settings that may be null (docs/api-v1.md): an explicit null clears them.
 NULLABLE_SETTINGS = ("host_choice", "greeting_text", "info_text")
 
 
@@ -54,7 +54,7 @@ class Restaurant(models.Model):
         default=60,
         validators=[MinValueValidator(15), MaxValueValidator(240)],
     )
-    # The brief's three settings are `string|null`: null is "not set" (a cleared field, a new
+    # The three v1 settings are `string|null`: null is "not set" (a cleared field, a new
     # restaurant), so these break Django's habit of storing "" for an empty text (DJ001).
     host_choice = models.CharField(  # noqa: DJ001
         _("AI host persona"),
