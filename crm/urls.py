@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from bookings import api as bookings_api
+from bookings.api import views as bookings_api
 from bookings.guests import api as guest_api
 from crm import api as crm_api
 from crm import views
@@ -18,20 +18,22 @@ from restaurants import api as restaurants_api
 api_patterns = [
     path("auth/login", crm_api.LoginView.as_view(), name="login"),
     path("auth/refresh", crm_api.RefreshView.as_view(), name="refresh"),
-    path("bookings", bookings_api.BookingCreateView.as_view(), name="bookings"),
+    path("bookings", bookings_api.BookingCreateApi.as_view(), name="bookings"),
     # Before `bookings/{restaurant_id}/{date}`: "status" and "cancel" are never dates.
     path(
         "bookings/<str:booking_id>/status",
-        bookings_api.BookingStatusView.as_view(),
+        bookings_api.BookingStatusApi.as_view(),
         name="booking-status",
     ),
     path(
         "bookings/<str:booking_id>/cancel",
-        bookings_api.BookingCancelView.as_view(),
+        bookings_api.BookingCancelApi.as_view(),
         name="booking-cancel",
     ),
-    path("bookings/<str:restaurant_id>/<str:date>", bookings_api.SlotsView.as_view(), name="slots"),
-    path("bookings/<str:booking_id>", bookings_api.BookingView.as_view(), name="booking"),
+    path(
+        "bookings/<str:restaurant_id>/<str:date>", bookings_api.DaySlotsApi.as_view(), name="slots"
+    ),
+    path("bookings/<str:booking_id>", bookings_api.BookingApi.as_view(), name="booking"),
     path(
         "restaurants/<str:restaurant_id>/settings",
         restaurants_api.SettingsView.as_view(),
@@ -39,7 +41,7 @@ api_patterns = [
     ),
     path(
         "restaurants/<str:restaurant_id>/bookings",
-        bookings_api.DayBookingsView.as_view(),
+        bookings_api.DayBookingsApi.as_view(),
         name="day-bookings",
     ),
     *guest_api.urlpatterns,

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bookings import export
-from bookings.api import BOOKING_EXAMPLE, RESTAURANT_404, RESTAURANT_ID, UNAUTHORIZED, BookingOut
-from bookings.api import _error as error
-from bookings.api import _restaurant as restaurant_or_404
+from bookings.api.schema import BOOKING_EXAMPLE
+from bookings.api.serializers import BookingOut
+from bookings.api.views import restaurant_or_404
 from bookings.guests.selectors import (
     guest_bookings,
     guest_by_id,
@@ -28,6 +28,8 @@ from bookings.guests.selectors import (
 from bookings.guests.services import TAG_CHOICES, guest_forget, guest_merge, guest_update
 from bookings.models import Guest
 from crm.api_common import IdField, IsoDateField, StrictCharField, path_id, require_role
+from crm.api_schema import RESTAURANT_404, RESTAURANT_ID, UNAUTHORIZED
+from crm.api_schema import error_response as error
 from crm.jwt import token_role
 from restaurants.models import Membership
 

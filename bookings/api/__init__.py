@@ -1,0 +1,1 @@
+"""The booking API: `views.py`, its `serializers.py`, and its OpenAPI `schema.py`."""
