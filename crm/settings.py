@@ -111,6 +111,11 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Refuses a NUL or non-UTF-8 bytes in the path, query, cookies, headers of a write, or a
+    # form (400), before anything reads them: PostgreSQL refuses NUL in text, so one would
+    # otherwise be a 500 in whichever query met it. After the locale, so the answer is in the
+    # caller's language; after CORS, so a browser client can read it.
+    "crm.bad_text.BadTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
