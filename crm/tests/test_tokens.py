@@ -256,6 +256,13 @@ def test_a_refresh_token_from_before_rotation_is_honoured_once(host, restaurant,
     assert_refused(refresh(response.json()["refresh_token"]))  # reuse revoked the family
 
 
+def test_a_refresh_token_from_before_rotation_of_a_deleted_user_is_refused(host):
+    legacy = str(RefreshToken.for_user(host))
+    host.delete()
+    assert_refused(refresh(legacy))
+    assert not IssuedRefreshToken.objects.exists()
+
+
 def test_an_access_token_from_before_versions_lasts_until_revoked(host, restaurant, tomorrow):
     legacy = AccessToken.for_user(host)
     legacy["restaurants"] = {str(restaurant.pk): "host"}
