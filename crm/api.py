@@ -1,4 +1,5 @@
-"""Sign-in for the API: `POST /auth/login` (the brief's shape) and `POST /auth/refresh`."""
+"""Sign-in for the API: `POST /auth/login` (the brief's shape), `POST /auth/refresh` and
+`POST /auth/logout-all`."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from crm.api_common import StrictCharField
 from crm.api_errors import ErrorSerializer
 from crm.jwt import refresh_token_for, refresh_token_renew
 from crm.parsers import JSONParser
+from crm.tokens.services import tokens_revoke_all
 
 
 class BearerChallenge(BaseAuthentication):
@@ -135,9 +137,11 @@ class RefreshView(APIView):
         operation_id="auth_refresh",
         summary="Renew the access token",
         description=(
-            "Trade the refresh token from `/auth/login` for a new access token, with the "
-            "user's restaurants and roles as they are now. The refresh token expires a day "
-            "after sign-in, however often it is used."
+            "Trade the refresh token from `/auth/login` (or the last refresh) for a new access "
+            "token, with the user's restaurants and roles as they are now, and a new refresh "
+            "token: each refresh token works once. Presenting a used one again revokes every "
+            "token of that sign-in. The refresh token expires a day after sign-in, however "
+            "often it is renewed."
         ),
         tags=["auth"],
         request=RefreshIn,
@@ -145,7 +149,8 @@ class RefreshView(APIView):
             200: TokenOut,
             400: OpenApiResponse(ErrorSerializer, description="No refresh token sent."),
             401: OpenApiResponse(
-                ErrorSerializer, description="Not a valid, unexpired refresh token."
+                ErrorSerializer,
+                description="Not a valid, unexpired, unused refresh token, or it was revoked.",
             ),
         },
         examples=[TOKEN_EXAMPLE],
@@ -158,6 +163,26 @@ class RefreshView(APIView):
         except TokenError as error:
             raise exceptions.AuthenticationFailed(str(error), code="token_not_valid") from None
         return Response(_tokens(refresh))
+
+
+class LogoutAllView(APIView):
+    @extend_schema(
+        operation_id="auth_logout_all",
+        summary="Sign out everywhere",
+        description=(
+            "Revoke every access and refresh token the caller holds, this one included, and "
+            "end their signed-in page sessions. Sign in again for new tokens."
+        ),
+        tags=["auth"],
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Every token of the caller is revoked."),
+            401: OpenApiResponse(ErrorSerializer, description="No valid token."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        tokens_revoke_all(user=request.user)
+        return Response(status=204)
 
 
 def schema_endpoints(endpoints: list[tuple]) -> list[tuple]:

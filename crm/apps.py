@@ -14,6 +14,7 @@ class CrmConfig(AppConfig):
 
     def ready(self) -> None:
         from crm import checks  # noqa: F401  (registers the system checks)
+        from crm.tokens import signals  # noqa: F401  (revokes tokens on credential changes)
 
         if settings.INSECURE_DEFAULTS_IN_USE:
             logger.warning(

@@ -1,10 +1,14 @@
 """The API's JWT authentication, without a database query or a signature check on most requests.
 
-simplejwt looks the user up on every request; on the cached slots read that lookup is the
-only SQL query and the larger part of the request's cost. Here a worker keeps each user it
-has looked up for `USER_CACHE_SECONDS`. Saving or deleting a user drops the entry in the
-worker that did it at once; in other workers a deactivation takes effect within that time
-(and a password or membership change needs a new token anyway).
+Whether a token still counts (its user active, their tokens not revoked, its sign-in not
+revoked) is asked of the shared cache on every request, one round trip, and of the database
+when the cache does not know (`crm.tokens.selectors.token_is_live`). So a deactivation, a
+password change or "sign out everywhere" is refused at once by every worker.
+
+Beside that, a worker keeps, for `USER_CACHE_SECONDS`, each token it has validated (a token is
+immutable; its expiry is checked on every use) and each user it has looked up, so that a
+cached slots read makes no SQL query. Neither decides access: a kept user is handed out only
+after the shared check has passed for the request's token.
 """
 
 from __future__ import annotations
@@ -16,16 +20,19 @@ from cachetools import TTLCache
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.settings import api_settings
 
+from crm.tokens.selectors import FAMILY_CLAIM, VERSION_CLAIM, token_is_live
+
 USER_CACHE_SECONDS = 60
 
 _users: TTLCache = TTLCache(maxsize=10_000, ttl=USER_CACHE_SECONDS)
 # Tokens already validated, by their text: checking a signature and the claims again costs more
-# than the rest of a cached read. A token is immutable; its expiry is checked on every use.
+# than the rest of a cached read.
 _tokens: TTLCache = TTLCache(maxsize=10_000, ttl=USER_CACHE_SECONDS)
 _lock = threading.Lock()
 
@@ -43,14 +50,19 @@ class CachedUserJWTAuthentication(JWTAuthentication):
 
     def get_user(self, validated_token):
         user_id = str(validated_token.get(api_settings.USER_ID_CLAIM))  # a string in new tokens
+        # A token from before versions were carried counts as version 0 until it expires.
+        if not token_is_live(
+            user_id=user_id,
+            version=validated_token.get(VERSION_CLAIM, 0),
+            family=validated_token.get(FAMILY_CLAIM),
+        ):
+            raise AuthenticationFailed(_("Token has been revoked."), code="token_revoked")
         with _lock:
             user = _users.get(user_id)
-        if user is None:
+        if user is None or not user.is_active:
             user = super().get_user(validated_token)  # raises for a missing or inactive user
             with _lock:
                 _users[user_id] = user
-        elif not user.is_active:
-            raise AuthenticationFailed("User is inactive", code="user_inactive")
         return user
 
 

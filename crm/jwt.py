@@ -1,26 +1,22 @@
 """The API's JWT: who the user is and which restaurants they may reach, with their role.
 
-The claims let the API check a restaurant id without a database query, so a cached slots read
-costs only the user lookup that simplejwt's authentication makes. A membership removed in admin
-therefore takes effect when the access token expires (`JWT_ACCESS_MINUTES`); a deactivated user
-is refused at once, since the user is looked up on every request.
+The claims let the API check a restaurant id without a database query. A membership removed in
+admin therefore takes effect when the access token expires (`JWT_ACCESS_MINUTES`), unless the
+user's tokens are revoked (`crm.tokens.services.tokens_revoke_all`), which takes effect at once.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.utils.translation import gettext as _
 from rest_framework.request import Request
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from crm.tokens.services import refresh_token_issue, refresh_token_rotate
 from restaurants.models import Membership, Restaurant
 
 
-def refresh_token_for(user: AbstractBaseUser) -> RefreshToken:
-    """A refresh token (its `.access_token` is the access token) with our claims.
+def claims_for(user: AbstractBaseUser) -> dict:
+    """The claims a token of `user` carries about them, as they are now.
 
     `restaurant_id` is the user's first restaurant, as the brief's token carries one;
     `restaurants` maps every restaurant id (as a string) the user works at to their role.
@@ -33,32 +29,28 @@ def refresh_token_for(user: AbstractBaseUser) -> RefreshToken:
     primary = next(iter(memberships), None)
     if primary is None and user.is_superuser:
         primary = Restaurant.objects.order_by("pk").values_list("pk", flat=True).first()
-    token = RefreshToken.for_user(user)
-    token["username"] = user.get_username()
-    token["restaurant_id"] = primary
-    token["restaurants"] = {str(pk): role for pk, role in memberships.items()}
-    token["superuser"] = bool(user.is_superuser)
-    return token
+    return {
+        "username": user.get_username(),
+        "restaurant_id": primary,
+        "restaurants": {str(pk): role for pk, role in memberships.items()},
+        "superuser": bool(user.is_superuser),
+    }
+
+
+def refresh_token_for(user: AbstractBaseUser) -> RefreshToken:
+    """A sign-in: a refresh token of a new family (its `.access_token` is the access token)."""
+    return refresh_token_issue(user=user)
 
 
 def refresh_token_renew(raw: str) -> RefreshToken:
-    """Fresh tokens for the user a valid refresh token names, with their memberships of now.
+    """Fresh tokens for the user a live refresh token names, with their memberships of now.
 
-    Raises TokenError when the token is not a valid, unexpired refresh token or its user is
-    gone or deactivated. The refresh token handed back keeps the old one's expiry, so a login
-    lasts `REFRESH_TOKEN_LIFETIME` however often it is renewed.
+    The refresh token is spent (see `refresh_token_rotate`). Raises TokenError when it is not
+    a live, unused refresh token or its user is gone, deactivated or had their tokens revoked.
+    The refresh token handed back keeps the old one's expiry, so a login lasts
+    `REFRESH_TOKEN_LIFETIME` however often it is renewed.
     """
-    old = RefreshToken(raw)
-    user = (
-        get_user_model()
-        .objects.filter(**{api_settings.USER_ID_FIELD: old.get(api_settings.USER_ID_CLAIM)})
-        .first()
-    )
-    if user is None or not user.is_active:
-        raise TokenError(_("User not found or inactive"))
-    token = refresh_token_for(user)
-    token["exp"] = old["exp"]
-    return token
+    return refresh_token_rotate(raw=raw)
 
 
 def token_role(request: Request, restaurant_id: int) -> str | None:

@@ -10,6 +10,7 @@ from bookings.api import views as bookings_api
 from bookings.guests import api as guest_api
 from crm import api as crm_api
 from crm import views
+from crm.tokens import views as token_views
 from restaurants import api as restaurants_api
 
 # The brief's API, paths exactly as it has them (no trailing slash), and our additions.
@@ -18,6 +19,7 @@ from restaurants import api as restaurants_api
 api_patterns = [
     path("auth/login", crm_api.LoginView.as_view(), name="login"),
     path("auth/refresh", crm_api.RefreshView.as_view(), name="refresh"),
+    path("auth/logout-all", crm_api.LogoutAllView.as_view(), name="logout-all"),
     path("bookings", bookings_api.BookingCreateApi.as_view(), name="bookings"),
     # Before `bookings/{restaurant_id}/{date}`: "status" and "cancel" are never dates.
     path(
@@ -68,6 +70,7 @@ urlpatterns = [
         "app/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),
     path("app/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("app/logout-all/", token_views.sign_out_everywhere, name="logout_all"),
     path("app/", include("bookings.urls")),
     path("app/", include("restaurants.urls")),
     path("app/", include("assistant.page_urls")),
