@@ -52,7 +52,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def _clear_cache():
     from django.core.cache import cache
 
-    from crm.authentication import forget_all_users
+    from crm.api.authentication import forget_all_users
 
     cache.clear()
     forget_all_users()  # each test's database starts anew; so do the API's cached users

@@ -74,7 +74,7 @@ def _assistant() -> Assistant:
 
 
 def _page_url(thread: Thread | None = None) -> str:
-    url = reverse("assistant_page:chat")
+    url = reverse("assistant:chat")
     return f"{url}?{urlencode({'thread': thread.public_id})}" if thread else url
 
 

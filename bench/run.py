@@ -128,7 +128,7 @@ def bench_user() -> tuple[str, str]:
     )
     from django.contrib.sessions.backends.db import SessionStore
 
-    from crm.jwt import refresh_token_for
+    from crm.api.jwt import refresh_token_for
     from restaurants.models import Membership
 
     users = get_user_model().objects
@@ -593,7 +593,7 @@ def write_report(
         ),
         ("`POST /bookings` ≥ 250/s", booking.rps >= 250, f"{booking.rps:,.0f}/s"),
         (
-            "ahead of the brief's stack (1,800 cached reads/s, 240 bookings/s)",
+            "ahead of the FastAPI stack (1,800 cached reads/s, 240 bookings/s)",
             cached.rps > 1800 and booking.rps > 240,
             f"{cached.rps:,.0f} and {booking.rps:,.0f}/s",
         ),

@@ -18,7 +18,7 @@ What it looks at:
 - form bodies (urlencoded and multipart) of POST, PUT and PATCH: field names and values and
   the names of uploaded files, never a file's content.
 
-JSON bodies are the API parser's (`crm.parsers`) and its fields' (DRF's `CharField` refuses a
+JSON bodies are the API parser's (`crm.api.parsers`) and its fields' (DRF's `CharField` refuses a
 NUL in a value). The common request, with no query string and no form body, costs a few
 substring tests on strings the server has already built.
 """
@@ -41,7 +41,7 @@ from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext as _
 
 from crm.middleware import CSPMiddleware
-from crm.unavailable import is_page_path
+from crm.unavailable import is_api_path
 
 NUL_CODE = "null_characters_not_allowed"  # DRF's code for the same fault in a JSON field
 ENCODING_CODE = "invalid_encoding"
@@ -211,7 +211,7 @@ def _check_multipart(body: bytes, boundary: str, encoding: str) -> None:
 
 def refusal(request: HttpRequest, status: int, detail: str, code: str) -> HttpResponse:
     """The project's error for this path: JSON on the API, a short page elsewhere."""
-    if not is_page_path(request.path):
+    if is_api_path(request.path_info):
         response: HttpResponse = JsonResponse({"detail": detail, "code": code}, status=status)
         response["Content-Security-Policy"] = CSPMiddleware.NON_DOCUMENT_POLICY
         return response

@@ -61,7 +61,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 def database_from_url(url: str) -> dict:
-    """Parse `DB_URL`, accepting the brief's SQLAlchemy form (`postgresql+asyncpg://…`)."""
+    """Parse `DB_URL`, accepting the v1 deployment's SQLAlchemy form (`postgresql+asyncpg://…`)."""
     url = re.sub(r"^([a-z0-9]+)\+[a-z0-9_]+://", r"\1://", url.strip(), flags=re.IGNORECASE)
     try:
         config = dj_database_url.parse(url)
@@ -133,7 +133,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "crm.urls"
 WSGI_APPLICATION = "crm.wsgi.application"
 ASGI_APPLICATION = "crm.asgi.application"
-# The brief's API paths have no trailing slash; never redirect them.
+# The v1 API's paths (docs/api-v1.md) have no trailing slash; never redirect them.
 APPEND_SLASH = False
 
 TEMPLATES = [
@@ -199,7 +199,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The brief's slot cache: key `slots:{restaurant_id}:{date}`, JSON list, this TTL.
+# The v1 slot cache (docs/api-v1.md): key `slots:{restaurant_id}:{date}`, JSON list, this TTL.
 SLOTS_CACHE_TTL = 3600
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -238,14 +238,14 @@ JWT_ACCESS_MINUTES = env_int("JWT_ACCESS_MINUTES", 15)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "crm.authentication.CachedUserJWTAuthentication",
+        "crm.api.authentication.CachedUserJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["crm.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "crm.negotiation.JSONFirstNegotiation",
+    "DEFAULT_PARSER_CLASSES": ["crm.api.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "crm.api.negotiation.JSONFirstNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "crm.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "crm.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SIMPLE_JWT = {
@@ -271,11 +271,11 @@ SPECTACULAR_SETTINGS = {
     # The schema and the docs are public: they describe the API, they hold no data.
     "SERVE_AUTHENTICATION": [],
     # Sign-in's authentication class only answers 401 with a challenge; it is not a scheme.
-    "AUTHENTICATION_WHITELIST": ["crm.authentication.CachedUserJWTAuthentication"],
+    "AUTHENTICATION_WHITELIST": ["crm.api.authentication.CachedUserJWTAuthentication"],
     "COMPONENT_SPLIT_REQUEST": True,
     # A required text field that refuses "" says so (`minLength: 1`), as the API enforces it.
     "ENFORCE_NON_BLANK_FIELDS": True,
-    "PREPROCESSING_HOOKS": ["crm.api.schema_endpoints"],
+    "PREPROCESSING_HOOKS": ["crm.api.schema.schema_endpoints"],
     "ENUM_NAME_OVERRIDES": {
         "BookingStatusEnum": "bookings.models.Booking.Status",
         "BookingSourceEnum": "bookings.models.Booking.Source",

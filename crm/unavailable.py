@@ -1,7 +1,7 @@
 """The database is down: answer 503 with `Retry-After`, not 500, and drop the broken connection.
 
-Also Django's own error answers (400, 404, 500) for requests no API view handled: JSON on API
-paths, as every other API error, and the usual pages elsewhere.
+Also Django's own error answers (400, 404, 500) for requests no API view handled: JSON on the
+API's paths (its URL namespace), as every other API error, and the usual pages elsewhere.
 
 A request that meets an unreachable or restarting PostgreSQL gets JSON on API paths and a short
 page elsewhere. The connection it broke is closed here, so the thread's next request opens a
@@ -10,6 +10,7 @@ fresh one (`CONN_HEALTH_CHECKS` catches the ones that broke while idle). Nothing
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import Resolver404, URLResolver, get_resolver, resolve
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request, page_not_found, server_error
 
@@ -25,12 +27,29 @@ logger = logging.getLogger("crm.database")
 # What a driver raises when the server is gone, refuses us or drops the connection mid-query.
 DATABASE_DOWN = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
-# Paths that serve pages; everything else is the API and answers JSON.
-PAGE_PREFIXES = ("/app/", "/admin/", "/i18n/")
 
 
-def is_page_path(path: str) -> bool:
-    return path == "/" or path.startswith(PAGE_PREFIXES)
+@functools.cache
+def _api_first_segments() -> frozenset[str]:
+    """The first segments of the API's paths ("auth", "bookings", …), read off its URLconf."""
+    resolver = next(
+        pattern
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLResolver) and pattern.namespace == "api"
+    )
+    return frozenset(str(pattern.pattern).split("/", 1)[0] for pattern in resolver.url_patterns)
+
+
+def is_api_path(path: str) -> bool:
+    """Whether errors on this path answer JSON: it is in the API's namespace (crm/api/urls.py).
+
+    A path that matches nothing is the API's when it starts as the API's paths do
+    (`/bookings/1/2/3`, say), so a client mistyping one still gets JSON; any other is a page's.
+    """
+    try:
+        return "api" in resolve(path).namespaces
+    except Resolver404:
+        return path.lstrip("/").split("/", 1)[0] in _api_first_segments()
 
 
 def discard_broken_connections() -> None:
@@ -57,7 +76,7 @@ def unavailable_body() -> dict[str, str]:
 def database_unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
     logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exc)
     discard_broken_connections()
-    if is_page_path(request.path):
+    if not is_api_path(request.path_info):
         # A page of its own, not base.html: that one reads the user and restaurant from the
         # database that just failed.
         response = HttpResponse(render_to_string("503.html", request=None), status=503)
@@ -68,7 +87,7 @@ def database_unavailable_response(request: HttpRequest, exc: BaseException) -> H
 
 
 class DatabaseUnavailableMiddleware:
-    """Turns a view's database outage into a 503 (DRF views go through `crm.api_errors`)."""
+    """Turns a view's database outage into a 503 (DRF views go through `crm.api.errors`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -88,14 +107,14 @@ def _api_error(detail: str, code: str, status: int) -> JsonResponse:
 
 def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A request Django refuses before any view (a forged Host header, say): JSON on the API."""
-    if is_page_path(request.path):
+    if not is_api_path(request.path_info):
         return bad_request(request, exception)
     return _api_error(_("The request could not be read."), "bad_request", 400)
 
 
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A path that names nothing: JSON on the API, the usual page elsewhere."""
-    if is_page_path(request.path):
+    if not is_api_path(request.path_info):
         return page_not_found(request, exception)
     return _api_error(_("Nothing lives at this address."), "not_found", 404)
 
@@ -105,6 +124,6 @@ def handler500(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if isinstance(exc, DATABASE_DOWN):
         return database_unavailable_response(request, exc)
-    if not is_page_path(request.path):
+    if is_api_path(request.path_info):
         return _api_error(_("Something went wrong on our side. Please try again."), "error", 500)
     return server_error(request)

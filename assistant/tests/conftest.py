@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from assistant.models import Assistant
 from assistant.tests.fake_openai import FakeOpenAI
-from crm.jwt import refresh_token_for
+from crm.api.jwt import refresh_token_for
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from assistant.models import Thread
 from assistant.tests.fake_openai import Reply
 from assistant.tests.sse_client import events, open_stream
 from bookings.models import Booking
-from crm.jwt import refresh_token_for
+from crm.api.jwt import refresh_token_for
 
 STREAMS = 20
 BASE_DIR = Path(settings.BASE_DIR)

@@ -11,7 +11,7 @@ from assistant.tests.fake_openai import Reply
 from assistant.tests.sse_client import events, open_stream
 from bookings.availability import slots_for_day
 from bookings.models import Booking
-from crm.jwt import refresh_token_for
+from crm.api.jwt import refresh_token_for
 
 STREAM = "/assistants/chat_stream"
 

@@ -17,8 +17,13 @@ from bookings.api.serializers import (
 )
 from bookings.idempotency import KEY_MAX
 from bookings.models import Booking
-from crm.api_common import id_path_parameter
-from crm.api_schema import RESTAURANT_404, RESTAURANT_ID, UNAUTHORIZED, error_response
+from crm.api.schema import (
+    RESTAURANT_404,
+    RESTAURANT_ID,
+    UNAUTHORIZED,
+    error_response,
+    id_path_parameter,
+)
 
 BOOKING_404 = error_response("No such booking, or one of another restaurant (the same answer).")
 FULL_409 = error_response("No free table in the slot.")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from bookings.models import Booking
-from crm.api_common import IdField, IsoDateField, StrictCharField, StrictIntegerField
+from crm.api.fields import IdField, IsoDateField, StrictCharField, StrictIntegerField, optional_text
 
 
 class SlotOut(serializers.Serializer):
@@ -21,10 +21,6 @@ class DaySlotsOut(serializers.Serializer):
     slots = SlotOut(many=True, help_text="Every slot of the day, in order.")
 
 
-def _optional_text(**kwargs) -> StrictCharField:
-    return StrictCharField(required=False, allow_null=True, allow_blank=True, **kwargs)
-
-
 class BookingIn(serializers.Serializer):
     restaurant_id = IdField()
     date = IsoDateField(help_text="YYYY-MM-DD, today or later in the restaurant's time zone.")
@@ -35,9 +31,9 @@ class BookingIn(serializers.Serializer):
     party_size = StrictIntegerField(
         required=False, allow_null=True, help_text="Guests, 1 to 50; 2 when absent."
     )
-    phone = _optional_text(help_text="Read as local to the restaurant's country without a code.")
-    email = _optional_text()
-    notes = _optional_text(help_text="At most 1000 characters.")
+    phone = optional_text(help_text="Read as local to the restaurant's country without a code.")
+    email = optional_text()
+    notes = optional_text(help_text="At most 1000 characters.")
 
 
 class BookingCreatedOut(serializers.Serializer):
@@ -108,9 +104,9 @@ class BookingUpdateIn(serializers.Serializer):
     time_slot = StrictCharField(required=False, allow_null=True, max_length=16)
     client_name = StrictCharField(required=False, allow_null=True, allow_blank=True)
     party_size = StrictIntegerField(required=False, allow_null=True)
-    phone = _optional_text()
-    email = _optional_text()
-    notes = _optional_text()
+    phone = optional_text()
+    email = optional_text()
+    notes = optional_text()
 
     def validate(self, attrs: dict) -> dict:
         if isinstance(self.initial_data, dict) and "status" in self.initial_data:

@@ -28,14 +28,10 @@ from bookings.idempotency import Idempotency
 from bookings.models import Booking
 from bookings.selectors import booking_by_id, bookings_for_day
 from bookings.services import booking_cancel, booking_create, booking_set_status, booking_update
-from crm.api_common import (
-    BOOKING_NOT_FOUND,
-    RESTAURANT_NOT_FOUND,
-    path_date,
-    path_id,
-    require_role,
-)
-from crm.jwt import token_role
+from crm.api.access import BOOKING_NOT_FOUND, RESTAURANT_NOT_FOUND, require_role
+from crm.api.fields import path_date, path_id
+from crm.api.jwt import token_role
+from restaurants.api.views import restaurant_or_404
 from restaurants.models import Restaurant
 
 
@@ -45,13 +41,6 @@ def booking_or_404(request: Request, raw_id: str) -> Booking:
     if booking is None or token_role(request, booking.restaurant_id) is None:
         raise exceptions.NotFound(BOOKING_NOT_FOUND)
     return booking
-
-
-def restaurant_or_404(restaurant_id: int) -> Restaurant:
-    try:
-        return Restaurant.objects.get(pk=restaurant_id)
-    except Restaurant.DoesNotExist:
-        raise exceptions.NotFound(RESTAURANT_NOT_FOUND) from None
 
 
 class DaySlotsApi(APIView):

@@ -5,7 +5,6 @@ the tenant from the token, call `bookings.guests.services` / `bookings.guests.se
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Paginator
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,7 +17,6 @@ from rest_framework.views import APIView
 from bookings import export
 from bookings.api.schema import BOOKING_EXAMPLE
 from bookings.api.serializers import BookingOut
-from bookings.api.views import restaurant_or_404
 from bookings.guests.selectors import (
     guest_bookings,
     guest_by_id,
@@ -27,10 +25,12 @@ from bookings.guests.selectors import (
 )
 from bookings.guests.services import TAG_CHOICES, guest_forget, guest_merge, guest_update
 from bookings.models import Guest
-from crm.api_common import IdField, IsoDateField, StrictCharField, path_id, require_role
-from crm.api_schema import RESTAURANT_404, RESTAURANT_ID, UNAUTHORIZED
-from crm.api_schema import error_response as error
-from crm.jwt import token_role
+from crm.api.access import require_role
+from crm.api.fields import IdField, IsoDateField, StrictCharField, optional_text, path_id
+from crm.api.jwt import token_role
+from crm.api.schema import RESTAURANT_404, RESTAURANT_ID, UNAUTHORIZED
+from crm.api.schema import error_response as error
+from restaurants.api.views import restaurant_or_404
 from restaurants.models import Membership
 
 GUEST_NOT_FOUND = _("Guest not found.")
@@ -72,17 +72,13 @@ class GuestListQuery(serializers.Serializer):
     page = serializers.IntegerField(required=False, min_value=1, max_value=10**9)
 
 
-def _optional_text(**kwargs) -> StrictCharField:
-    return StrictCharField(required=False, allow_null=True, allow_blank=True, **kwargs)
-
-
 class GuestUpdateIn(serializers.Serializer):
     """Every field is optional; null or absent leaves it as it is."""
 
-    name = _optional_text(help_text="1 to 100 characters.")
-    phone = _optional_text(help_text="Read as local to the restaurant's country without a code.")
-    email = _optional_text()
-    notes = _optional_text(help_text="At most 2000 characters.")
+    name = optional_text(help_text="1 to 100 characters.")
+    phone = optional_text(help_text="Read as local to the restaurant's country without a code.")
+    email = optional_text()
+    notes = optional_text(help_text="At most 2000 characters.")
     tags = serializers.ListField(
         child=StrictCharField(allow_blank=True, trim_whitespace=False),
         required=False,
@@ -161,7 +157,7 @@ def _with_history(guest: Guest) -> Guest:
     return found
 
 
-class GuestListView(APIView):
+class GuestListApi(APIView):
     @extend_schema(
         operation_id="guests_list",
         summary="A restaurant's guests, searched",
@@ -226,7 +222,7 @@ class GuestListView(APIView):
         )
 
 
-class GuestView(APIView):
+class GuestApi(APIView):
     @extend_schema(
         operation_id="guest_get",
         summary="A guest, with their history's counts",
@@ -294,7 +290,7 @@ class GuestView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class GuestBookingsView(APIView):
+class GuestBookingsApi(APIView):
     @extend_schema(
         operation_id="guest_bookings",
         summary="A guest's bookings",
@@ -320,7 +316,7 @@ class GuestBookingsView(APIView):
         return Response({"guest_id": guest.pk, "bookings": BookingOut(bookings, many=True).data})
 
 
-class GuestMergeView(APIView):
+class GuestMergeApi(APIView):
     @extend_schema(
         operation_id="guest_merge",
         summary="Merge a duplicate into this guest",
@@ -365,7 +361,7 @@ class CSVOrJSON(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class GuestsExportView(APIView):
+class GuestsExportApi(APIView):
     content_negotiation_class = CSVOrJSON
 
     @extend_schema(
@@ -391,7 +387,7 @@ class GuestsExportView(APIView):
         return export.guests_csv(restaurant_or_404(rid))
 
 
-class BookingsExportView(APIView):
+class BookingsExportApi(APIView):
     content_negotiation_class = CSVOrJSON
 
     @extend_schema(
@@ -441,19 +437,3 @@ class BookingsExportView(APIView):
 
 
 # Mounted among the API's routes in crm/urls.py.
-urlpatterns = [
-    path("restaurants/<str:restaurant_id>/guests", GuestListView.as_view(), name="guests"),
-    path(
-        "restaurants/<str:restaurant_id>/export/guests.csv",
-        GuestsExportView.as_view(),
-        name="export-guests",
-    ),
-    path(
-        "restaurants/<str:restaurant_id>/export/bookings.csv",
-        BookingsExportView.as_view(),
-        name="export-bookings",
-    ),
-    path("guests/<str:guest_id>/bookings", GuestBookingsView.as_view(), name="guest-bookings"),
-    path("guests/<str:guest_id>/merge", GuestMergeView.as_view(), name="guest-merge"),
-    path("guests/<str:guest_id>", GuestView.as_view(), name="guest"),
-]

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from conftest import PASSWORD, api_client_for, api_login, make_user
-from crm.api_errors import api_exception_handler
+from crm.api.errors import api_exception_handler
 
 # One request per protected endpoint, each valid but for the token.
 PROTECTED = [

@@ -171,9 +171,20 @@ def test_a_forged_host_header_on_a_page_answers_the_400_page(client, db):
     assert response["Content-Type"].startswith("text/html")
 
 
-@pytest.mark.parametrize("path", ["/bookings/1/2025-01-01/extra", "/nothing", "/auth/login/"])
+@pytest.mark.parametrize(
+    "path", ["/bookings/1/2025-01-01/extra", "/auth/login/", "/guests", "/assistants/x"]
+)
 def test_an_unknown_api_path_answers_404_json(host_api, path):
+    """Unmatched, but it starts as the API's paths do: the API's JSON 404."""
     assert assert_json_error(host_api.get(path), 404)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("path", ["/nothing", "/r/no-such-restaurant/"])
+def test_an_unknown_path_outside_the_api_answers_the_404_page(client, db, path):
+    """What the API's URL namespace does not hold is a page's: a public page's 404 is HTML."""
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_an_unknown_page_answers_the_404_page(client, db):

@@ -27,7 +27,7 @@ from assistant.models import Assistant, Thread
 from bookings.models import Booking, Guest
 from bookings.services import booking_create
 from conftest import PASSWORD, page_client_for
-from crm.unavailable import is_page_path
+from crm.unavailable import is_api_path
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 # Each run checks its own database once: SQLite locally and in CI's first run, PostgreSQL in
@@ -97,7 +97,7 @@ def clients(manager_client, manager_api, superuser):
     def client_for(path: str):
         if path.startswith("/admin/"):
             return admin
-        return manager_client if is_page_path(path) else manager_api
+        return manager_api if is_api_path(path) else manager_client
 
     return client_for
 
@@ -257,7 +257,7 @@ def problem(response, url: str) -> str | None:
     if response.status_code != 400:
         return f"answered {response.status_code}"
     content_type = response["Content-Type"]
-    if is_page_path(url.partition("?")[0]):
+    if not is_api_path(url.partition("?")[0]):
         if not content_type.startswith("text/html"):
             return f"a page answered {content_type}"
         return None
@@ -309,7 +309,7 @@ def test_the_urls_found_by_testing_answer_400(database, world, clients, url):
     before = snapshot()
     response = clients(url).get(url)
     assert problem(response, url) is None, response.content[:300]
-    if is_page_path(url):
+    if not is_api_path(url):
         assert "null character" in response.content.decode()
     else:
         assert "null character" in response.json()["detail"]

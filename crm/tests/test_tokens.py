@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from conftest import PASSWORD, api_client_for, api_login, make_user
-from crm.authentication import forget_all_users
+from crm.api.authentication import forget_all_users
 from crm.tests.test_faults import server_database_url
 from crm.tokens.models import IssuedRefreshToken
 from crm.tokens.services import tokens_revoke_all

@@ -49,7 +49,7 @@ def refresh_token_issue(
     an earlier token's expiry, so a sign-in lasts `REFRESH_TOKEN_LIFETIME` however often it
     is renewed.
     """
-    from crm.jwt import claims_for  # crm.jwt builds the role claims; it imports us
+    from crm.api.jwt import claims_for  # crm.api.jwt builds the role claims; it imports us
 
     version = user_token_version(user_id=user.pk)
     if version is None:

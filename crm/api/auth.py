@@ -1,5 +1,5 @@
-"""Sign-in for the API: `POST /auth/login` (the brief's shape), `POST /auth/refresh` and
-`POST /auth/logout-all`."""
+"""Sign-in for the API: `POST /auth/login` (the v1 shape, docs/api-v1.md), `POST /auth/refresh`
+and `POST /auth/logout-all`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
-from crm.api_common import StrictCharField
-from crm.api_errors import ErrorSerializer
-from crm.jwt import refresh_token_for, refresh_token_renew
-from crm.parsers import JSONParser
+from crm.api.errors import ErrorSerializer
+from crm.api.fields import StrictCharField
+from crm.api.jwt import refresh_token_for, refresh_token_renew
+from crm.api.parsers import JSONParser
 from crm.tokens.services import tokens_revoke_all
 
 
@@ -74,7 +74,7 @@ TOKEN_EXAMPLE = OpenApiExample(
 )
 
 
-class LoginView(APIView):
+class LoginApi(APIView):
     authentication_classes = [BearerChallenge]
     permission_classes = [AllowAny]
     parser_classes = [JSONParser, FormParser]
@@ -129,7 +129,7 @@ class LoginView(APIView):
         return Response(_tokens(refresh_token_for(user)))
 
 
-class RefreshView(APIView):
+class TokenRefreshApi(APIView):
     authentication_classes = [BearerChallenge]
     permission_classes = [AllowAny]
 
@@ -165,7 +165,7 @@ class RefreshView(APIView):
         return Response(_tokens(refresh))
 
 
-class LogoutAllView(APIView):
+class LogoutAllApi(APIView):
     @extend_schema(
         operation_id="auth_logout_all",
         summary="Sign out everywhere",
@@ -183,8 +183,3 @@ class LogoutAllView(APIView):
     def post(self, request: Request) -> Response:
         tokens_revoke_all(user=request.user)
         return Response(status=204)
-
-
-def schema_endpoints(endpoints: list[tuple]) -> list[tuple]:
-    """The schema documents the API, not the pages that serve the schema itself."""
-    return [endpoint for endpoint in endpoints if not endpoint[0].startswith("/api/")]

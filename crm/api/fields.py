@@ -1,8 +1,4 @@
-"""What every API view shares: strict JSON fields, path parsing and the tenant check.
-
-The tenant check reads the token's claims (`crm.jwt.token_role`), so it costs no query. A
-restaurant the caller does not belong to answers exactly as a missing one: 404, same body.
-"""
+"""The API's strict JSON fields, and the parsing of ids and dates in a path (400 naming them)."""
 
 from __future__ import annotations
 
@@ -10,18 +6,11 @@ import datetime as dt
 import re
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
-from rest_framework.request import Request
-
-from crm.jwt import token_role
-from restaurants.models import Membership
 
 # Ids are 64-bit in the database; a larger number cannot name anything.
 ID_MAX = 2**63 - 1
-
-RESTAURANT_NOT_FOUND = _("Restaurant not found.")
-BOOKING_NOT_FOUND = _("Booking not found.")
 
 
 class StrictCharField(serializers.CharField):
@@ -80,15 +69,6 @@ class HourMinuteField(serializers.TimeField):
         super().__init__(**kwargs)
 
 
-def id_path_parameter(name: str) -> OpenApiParameter:
-    """An id in the path, documented with the bounds `path_id` enforces (1 to 2**63 - 1)."""
-    return OpenApiParameter(
-        name,
-        {"type": "integer", "minimum": 1, "maximum": ID_MAX},
-        OpenApiParameter.PATH,
-    )
-
-
 # Path segments are checked by one field each, built once: a field keeps no state between calls.
 _PATH_ID = IdField()
 _PATH_DATE = IsoDateField()
@@ -116,15 +96,6 @@ def path_date(value: str, field: str = "date") -> dt.date:
         raise _field_error(field, error) from None
 
 
-def require_role(request: Request, restaurant_id: int, *, manager: bool = False) -> str:
-    """The caller's role at the restaurant, from the token.
-
-    404 when the restaurant is not theirs (the same answer as a missing one); 403 when
-    `manager` is asked for and they are a host there.
-    """
-    role = token_role(request, restaurant_id)
-    if role is None:
-        raise exceptions.NotFound(RESTAURANT_NOT_FOUND)
-    if manager and role != Membership.Role.MANAGER:
-        raise exceptions.PermissionDenied(_("Only a manager of this restaurant can do this."))
-    return role
+def optional_text(**kwargs) -> StrictCharField:
+    """Text that may be absent, null or empty: what the caller does with each is theirs to say."""
+    return StrictCharField(required=False, allow_null=True, allow_blank=True, **kwargs)

@@ -1,5 +1,5 @@
 """The AI host's API: the v1 `/assistants/chat` and `/assistants/chat_stream`, and a
-thread's messages.
+thread's messages. Documentation in `schema.py`.
 
 JWT callers talk for the restaurant their token names (or `restaurant_id` in the body, if they
 work there); the chat page's session callers for the restaurant they have chosen. Validation
@@ -14,7 +14,6 @@ from collections.abc import Generator, Iterator
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, NotFound, ValidationError
@@ -24,19 +23,18 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from assistant.api import schema
+from assistant.api.serializers import ChatInput
 from assistant.client import AssistantNotConfigured, is_configured
-from assistant.models import PUBLIC_ID_MAX, Assistant, Thread
+from assistant.models import Assistant, Thread
 from assistant.services import (
-    MESSAGE_MAX,
     UpstreamError,
     UpstreamTimeout,
     chat_reply,
     chat_stream,
     thread_create,
 )
-from crm.api_common import IdField, StrictCharField
-from crm.api_errors import ErrorSerializer
-from crm.jwt import token_restaurant_id, token_role
+from crm.api.jwt import token_restaurant_id, token_role
 from restaurants.models import Restaurant
 from restaurants.selectors import restaurants_for_user
 
@@ -58,60 +56,6 @@ class BadGateway(APIException):
 class GatewayTimeout(APIException):
     status_code = status.HTTP_504_GATEWAY_TIMEOUT
     default_code = "upstream_timeout"
-
-
-class ChatInput(serializers.Serializer):
-    assistant_id = StrictCharField(max_length=PUBLIC_ID_MAX)
-    message = StrictCharField(max_length=MESSAGE_MAX)
-    thread_id = StrictCharField(
-        max_length=PUBLIC_ID_MAX, required=False, allow_null=True, allow_blank=True
-    )
-    restaurant_id = IdField(required=False, allow_null=True)
-
-
-class ChatOut(serializers.Serializer):
-    thread_id = serializers.CharField(help_text="Send it back to continue the conversation.")
-    assistant_message = serializers.CharField()
-
-
-class MessageOut(serializers.Serializer):
-    role = serializers.ChoiceField(["user", "assistant", "tool"])
-    content = serializers.CharField()
-    tool_calls = serializers.ListField(
-        child=serializers.DictField(), help_text="The model's tool calls (assistant messages)."
-    )
-    tool_call_id = serializers.CharField(help_text="Which call a tool result answers.")
-    created_at = serializers.DateTimeField()
-
-
-class ThreadOut(serializers.Serializer):
-    thread_id = serializers.CharField()
-    assistant_id = serializers.CharField()
-    restaurant_id = serializers.IntegerField()
-    messages = MessageOut(many=True)
-
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
-
-ERRORS = {
-    400: _error(
-        "A field is wrong (named in `detail` and `errors`): an empty or over-long message."
-    ),
-    401: _error("Missing, malformed, tampered or expired token."),
-    404: _error(
-        "No such assistant or thread, or a thread of another restaurant (the same answer)."
-    ),
-    503: _error("The AI host is not configured (no OPENAI_API_KEY and no OPENAI_BASE_URL)."),
-}
-CHAT_REQUEST_EXAMPLE = OpenApiExample(
-    "A question",
-    value={"assistant_id": "asst_demo", "message": "Any free tables tomorrow at 19:00?"},
-    request_only=True,
-)
-# Only the page's session uses cookies; API clients send the JWT.
-JWT_ONLY = [{"jwtAuth": []}]
 
 
 def validated(serializer_class: type[serializers.Serializer], data: object) -> dict:
@@ -178,37 +122,10 @@ class AssistantAPIView(APIView):
         return thread, message
 
 
-class ChatView(AssistantAPIView):
+class ChatApi(AssistantAPIView):
     """`POST /assistants/chat`: one turn, answered whole."""
 
-    @extend_schema(
-        operation_id="assistant_chat",
-        summary="Talk to the AI host",
-        description=(
-            "One turn of a conversation: the AI host may check free slots and book (source "
-            "`assistant`) before it answers. Without `thread_id` a new thread starts."
-        ),
-        tags=["assistant"],
-        request=ChatInput,
-        responses={
-            200: ChatOut,
-            **ERRORS,
-            502: _error("The model server failed or could not be reached."),
-            504: _error("The model server did not answer in time."),
-        },
-        examples=[
-            CHAT_REQUEST_EXAMPLE,
-            OpenApiExample(
-                "An answer",
-                value={
-                    "thread_id": "thread_5f0c2a9e1b7d4c3a8e6f9012",
-                    "assistant_message": "Yes, 19:00 tomorrow is free. For how many guests?",
-                },
-                response_only=True,
-            ),
-        ],
-        auth=JWT_ONLY,
-    )
+    @schema.chat
     def post(self, request: Request) -> Response:
         thread, message = self.start_turn(request)
         try:
@@ -232,52 +149,10 @@ def sse(events: Generator[dict, None, None]) -> Iterator[str]:
         events.close()
 
 
-# Before OpenAPI 3.2 an event stream's `schema` describes each event, as its fields.
-SSE_EVENT = {
-    "type": "object",
-    "description": "One Server-Sent Event: its `data` is one line of JSON.",
-    "properties": {
-        "data": {"type": "string", "description": "JSON: delta, tool, error or done."},
-        "event": {"type": "string"},
-        "id": {"type": "string"},
-        "retry": {"type": "integer"},
-    },
-    "required": ["data"],
-}
-
-
-class ChatStreamView(AssistantAPIView):
+class ChatStreamApi(AssistantAPIView):
     """`POST /assistants/chat_stream`: the turn as Server-Sent Events, each sent as it comes."""
 
-    @extend_schema(
-        operation_id="assistant_chat_stream",
-        summary="Talk to the AI host, streamed",
-        description=(
-            "The same turn as `/assistants/chat`, as Server-Sent Events sent as the model writes: "
-            '`data: {"delta": "…"}` events, `data: {"tool": {"name", "status", "text"}}` while '
-            'tools run, `data: {"error": "…"}` when the model server fails, and last '
-            '`data: {"done": true, "thread_id": "…"}`. Errors before the stream starts are '
-            "JSON with their status."
-        ),
-        tags=["assistant"],
-        request=ChatInput,
-        responses={
-            (200, "text/event-stream"): OpenApiResponse(
-                SSE_EVENT,
-                description="The events, one `data:` line of JSON each.",
-                examples=[
-                    OpenApiExample(
-                        "Events",
-                        value='data: {"delta": "Yes, "}\n\ndata: {"delta": "19:00 is free."}\n\n'
-                        'data: {"done": true, "thread_id": "thread_5f0c2a9e1b7d4c3a8e6f9012"}\n\n',
-                    )
-                ],
-            ),
-            **ERRORS,
-        },
-        examples=[CHAT_REQUEST_EXAMPLE],
-        auth=JWT_ONLY,
-    )
+    @schema.chat_stream
     def post(self, request: Request) -> StreamingHttpResponse:
         thread, message = self.start_turn(request)
         try:
@@ -291,22 +166,10 @@ class ChatStreamView(AssistantAPIView):
         return response
 
 
-class ThreadView(AssistantAPIView):
+class ThreadApi(AssistantAPIView):
     """`GET /assistants/threads/{thread_id}`: the conversation so far, for a page reload."""
 
-    @extend_schema(
-        operation_id="assistant_thread",
-        summary="A conversation's messages",
-        description="Every stored message of a thread of your restaurant, in order.",
-        tags=["assistant"],
-        responses={
-            200: ThreadOut,
-            400: _error("The request could not be read."),
-            401: ERRORS[401],
-            404: ERRORS[404],
-        },
-        auth=JWT_ONLY,
-    )
+    @schema.thread
     def get(self, request: Request, thread_id: str) -> Response:
         thread = self.thread(self.restaurant(request), thread_id)
         messages = [

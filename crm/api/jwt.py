@@ -18,7 +18,7 @@ from restaurants.models import Membership, Restaurant
 def claims_for(user: AbstractBaseUser) -> dict:
     """The claims a token of `user` carries about them, as they are now.
 
-    `restaurant_id` is the user's first restaurant, as the brief's token carries one;
+    `restaurant_id` is the user's first restaurant, as the v1 token carries one (docs/api-v1.md);
     `restaurants` maps every restaurant id (as a string) the user works at to their role.
     """
     memberships = dict(
@@ -68,6 +68,6 @@ def token_role(request: Request, restaurant_id: int) -> str | None:
 
 
 def token_restaurant_id(request: Request) -> int | None:
-    """The restaurant the token is for (the brief's `restaurant_id` claim)."""
+    """The restaurant the token is for (the v1 `restaurant_id` claim)."""
     claims = request.auth
     return None if claims is None else claims.get("restaurant_id")
