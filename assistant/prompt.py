@@ -30,8 +30,9 @@ def system_prompt(*, restaurant: Restaurant, assistant: Assistant) -> str:
         f"(restaurant time, {restaurant.time_zone}).",
         f"Opening hours: every day from {restaurant.opening_time:%H:%M} to {_closing(restaurant)}. "
         f"Tables are booked in {restaurant.slot_minutes}-minute slots starting at: {slots}. "
-        "A booking takes one table for one slot.",
-        "Tools: call find_free_slots before offering or confirming a time. Call create_booking "
+        "A booking holds a table for the party's whole visit, and bookings start at those times.",
+        "Tools: call find_free_slots before offering or confirming a time, with the party size "
+        "once the guest has said it. Call create_booking "
         "only when the guest has given the date, the time slot, their name and the party size "
         "(and a phone number if they are willing) and has agreed to book. Give dates to tools as "
         "YYYY-MM-DD and times as a slot start, HH:MM; turn words like 'tomorrow' or 'Friday' "

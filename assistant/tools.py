@@ -27,12 +27,19 @@ TOOLS: list[dict] = [
             "name": "find_free_slots",
             "description": (
                 "List the time slots of a date that still have a free table, with how many "
-                "tables are free. Use it before offering or confirming a time."
+                "tables are free; with party_size, only the times a table for that party is "
+                "free for the whole visit. Use it before offering or confirming a time."
             ),
             "parameters": {
                 "type": "object",
                 "properties": {
                     "date": {"type": "string", "description": "The date, YYYY-MM-DD."},
+                    "party_size": {
+                        "type": "integer",
+                        "description": "How many people, when the guest has said.",
+                        "minimum": 1,
+                        "maximum": PARTY_SIZE_MAX,
+                    },
                 },
                 "required": ["date"],
                 "additionalProperties": False,
@@ -105,20 +112,11 @@ def _parse_date(value: object, *, restaurant: Restaurant) -> dt.date:
     return date
 
 
-def _free_slots(*, restaurant: Restaurant, date: dt.date) -> list[dict]:
+def _free_slots(*, restaurant: Restaurant, date: dt.date, party: int | None) -> list[dict]:
     return [
         {"time": slot["time"], "free_tables": slot["free"]}
-        for slot in bookable_slots(restaurant=restaurant, date=date)
+        for slot in bookable_slots(restaurant=restaurant, date=date, party=party)
     ]
-
-
-def find_free_slots(*, restaurant: Restaurant, arguments: dict, **_kwargs) -> dict:
-    date = _parse_date(arguments.get("date"), restaurant=restaurant)
-    free = _free_slots(restaurant=restaurant, date=date)
-    result: dict = {"date": date.isoformat(), "free_slots": free}
-    if not free:
-        result["note"] = "No free tables that day."
-    return result
 
 
 def _party_size(value: object) -> object:
@@ -128,6 +126,32 @@ def _party_size(value: object) -> object:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def _party_filter(value: object) -> int | None:
+    """A party size to filter slots by, or None (absent); a wrong one is the model's error."""
+    if value is None:
+        return None
+    party = _party_size(value)
+    if not isinstance(party, int) or isinstance(party, bool) or not 1 <= party <= PARTY_SIZE_MAX:
+        raise _ToolError(f"party_size must be a whole number from 1 to {PARTY_SIZE_MAX}.")
+    return party
+
+
+def find_free_slots(*, restaurant: Restaurant, arguments: dict, **_kwargs) -> dict:
+    date = _parse_date(arguments.get("date"), restaurant=restaurant)
+    party = _party_filter(arguments.get("party_size"))
+    free = _free_slots(restaurant=restaurant, date=date, party=party)
+    result: dict = {"date": date.isoformat(), "free_slots": free}
+    if party is not None:
+        result["party_size"] = party
+    if not free:
+        result["note"] = (
+            "No free tables that day."
+            if party is None
+            else f"No table for {party} that day; a smaller party or another date may fit."
+        )
+    return result
 
 
 def create_booking(
@@ -149,7 +173,13 @@ def create_booking(
     except BookingInvalid as exc:
         raise _ToolError(f"{exc.field}: {exc}") from None
     except SlotFull as exc:
-        free = [slot["time"] for slot in _free_slots(restaurant=restaurant, date=date)]
+        party = _party_size(arguments.get("party_size", 2))
+        free = [
+            slot["time"]
+            for slot in _free_slots(
+                restaurant=restaurant, date=date, party=party if isinstance(party, int) else None
+            )
+        ]
         return {
             "error": exc.message,
             "time_slot": time_slot,
@@ -162,6 +192,8 @@ def create_booking(
         "time_slot": booking.time_slot,
         "client_name": booking.client_name,
         "party_size": booking.party_size,
+        "ends_at": booking.ends_time,
+        "tables": [table.name for table in booking.tables.all()],
     }
 
 

@@ -56,6 +56,8 @@ class BookingAdmin(ManagerAccessMixin, admin.ModelAdmin):
         "guest",
         "date",
         "time_slot",
+        "ends_at",
+        "table_names",
         "client_name",
         "party_size",
         "phone",
@@ -66,7 +68,7 @@ class BookingAdmin(ManagerAccessMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    fields = [*readonly_fields[:10], "notes", *readonly_fields[10:]]
+    fields = [*readonly_fields[:12], "notes", *readonly_fields[12:]]
     actions = [
         _status_action(Booking.Status.SEATED, _("Mark seated")),
         _status_action(Booking.Status.COMPLETED, _("Mark completed")),
@@ -76,6 +78,10 @@ class BookingAdmin(ManagerAccessMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description=_("tables"))
+    def table_names(self, obj: Booking) -> str:
+        return obj.table_names or "—"
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import CLIENT_NAME_MAX, PARTY_SIZE_MAX
+from restaurants.models import Restaurant, Table
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -76,11 +77,38 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # On a described floor only: the host's own pick, else the engine's best fit.
+    tables = forms.ModelMultipleChoiceField(
+        label=_("Tables"),
+        queryset=Table.objects.none(),
+        required=False,
+        help_text=_("Leave empty for the best free fit; pick several to push them together."),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    override_size = forms.BooleanField(
+        label=_("Seat them there even if the seats do not fit the party"), required=False
+    )
+
     VISIBLE_FIELDS = ("client_name", "phone", "party_size", "email", "notes")
     REQUEST_FIELDS = ("date", "time_slot", *VISIBLE_FIELDS)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, restaurant: Restaurant, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        tables = Table.objects.filter(restaurant=restaurant, is_active=True)
+        self.fields["tables"].queryset = tables
+        self.fields["tables"].label_from_instance = lambda table: (
+            _("%(name)s · %(seats)s seats%(area)s")
+            % {
+                "name": table.name,
+                "seats": f"{table.min_seats}–{table.max_seats}"
+                if table.min_seats > 1
+                else table.max_seats,
+                "area": f" · {table.area}" if table.area else "",
+            }
+        )
+        self.has_tables = tables.exists()
+        if not self.has_tables:
+            del self.fields["tables"], self.fields["override_size"]
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
         # Typing a name or a phone asks for known guests; choosing one fills the form (app.js).

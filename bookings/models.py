@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -94,6 +96,17 @@ class Booking(models.Model):
     )
     date = models.DateField(_("date"))
     time_slot = models.CharField(_("time"), max_length=5)
+    # The visit: from the slot's start for the visit length of the party (one slot on an
+    # undescribed floor). The tables it holds are `BookingTable` rows over the same span.
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    tables = models.ManyToManyField(
+        "restaurants.Table",
+        through="BookingTable",
+        related_name="bookings",
+        blank=True,
+        verbose_name=_("tables"),
+    )
     client_name = models.CharField(_("guest name"), max_length=CLIENT_NAME_MAX)
     party_size = models.PositiveSmallIntegerField(
         _("party size"),
@@ -132,12 +145,60 @@ class Booking(models.Model):
     def __str__(self) -> str:
         return f"{self.client_name}, {self.date:%Y-%m-%d} {self.time_slot}"
 
+    def save(self, *args, **kwargs) -> None:
+        # The booking core gives every booking its visit; a row made by hand (a fixture, a
+        # shell) gets the v1 floor's, one slot from its time.
+        if self.starts_at is None and self.date and self.time_slot:
+            self.starts_at = self.restaurant.slot_start(self.date, self.time_slot)
+        if self.ends_at is None and self.starts_at is not None:
+            self.ends_at = self.starts_at + dt.timedelta(minutes=self.restaurant.slot_minutes)
+        super().save(*args, **kwargs)
+
+    @property
+    def ends_time(self) -> str:
+        """When the visit ends, "HH:MM" in the restaurant's time zone."""
+        return f"{self.ends_at.astimezone(self.restaurant.tz):%H:%M}"
+
+    @property
+    def table_names(self) -> str:
+        """Its tables, pushed together: "H1+H2" (from a prefetch when there is one)."""
+        return "+".join(table.name for table in self.tables.all())
+
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
     def can_change_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, ())
+
+
+class BookingTable(models.Model):
+    """A table a booking holds, for the booking's visit while the booking is active.
+
+    The span and the active flag are the booking's own, copied here so that one PostgreSQL
+    exclusion constraint (migration 0005) can refuse two active rows of one table whose spans
+    overlap: the last line against a double-booked table, whatever the Python above it does.
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="held_tables")
+    # A table is deleted only when no future booking holds it (restaurants.services).
+    table = models.ForeignKey("restaurants.Table", on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("booked table")
+        verbose_name_plural = _("booked tables")
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "table"], name="one_row_per_booked_table"),
+        ]
+        indexes = [
+            models.Index(fields=["table", "starts_at"], name="booked_table_span"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} · {self.booking}"
 
 
 class IdempotencyKey(models.Model):

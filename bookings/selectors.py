@@ -15,7 +15,11 @@ from restaurants.models import Restaurant
 def bookings_for_day(
     *, restaurant: Restaurant, date: dt.date, statuses: list[str] | None = None
 ) -> QuerySet[Booking]:
-    qs = Booking.objects.filter(restaurant=restaurant, date=date).select_related("guest")
+    qs = (
+        Booking.objects.filter(restaurant=restaurant, date=date)
+        .select_related("guest", "restaurant")
+        .prefetch_related("tables")
+    )
     if statuses:
         qs = qs.filter(status__in=statuses)
     return qs.order_by("time_slot", "created_at", "id")
@@ -23,7 +27,12 @@ def bookings_for_day(
 
 def booking_by_id(*, booking_id: int) -> Booking | None:
     """A booking with its restaurant, or None. Whether the caller may see it is theirs to check."""
-    return Booking.objects.select_related("restaurant").filter(pk=booking_id).first()
+    return (
+        Booking.objects.select_related("restaurant")
+        .prefetch_related("tables")
+        .filter(pk=booking_id)
+        .first()
+    )
 
 
 def day_totals(*, restaurant: Restaurant, date: dt.date) -> dict:

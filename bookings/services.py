@@ -10,6 +10,7 @@ concurrent requests for the last table queue up and only one of them gets it. Ev
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -17,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from bookings import availability, changes
 from bookings import idempotency as idempotent
-from bookings.exceptions import BookingInvalid
+from bookings.availability import floor
+from bookings.exceptions import BookingInvalid, SlotFull
 from bookings.fields import (
     clean_email,
     clean_guest_name,
@@ -26,7 +28,7 @@ from bookings.fields import (
     normalize_phone,
 )
 from bookings.guests.services import guest_link_or_create
-from bookings.models import Booking
+from bookings.models import Booking, BookingTable
 from restaurants.models import Restaurant
 
 
@@ -43,9 +45,13 @@ def booking_create(
     source: str = Booking.Source.PAGE,
     created_by: AbstractBaseUser | None = None,
     idempotency: idempotent.Idempotency | None = None,
+    table_ids: list[int] | None = None,
+    override_size: bool = False,
 ) -> Booking:
-    """Book one table, or raise BookingInvalid (400) or SlotFull (409) having written nothing.
+    """Book a table, or raise BookingInvalid (400) or SlotFull (409) having written nothing.
 
+    On a described floor the booking holds tables for its visit: the host's `table_ids`, or
+    the engine's best fit (`availability.floor`); on the v1 floor one of its identical tables.
     With `idempotency`, a request already answered under its key gets that booking back, and
     nothing is written (IdempotencyKeyReused when the key came with another request).
     """
@@ -64,8 +70,12 @@ def booking_create(
             source=source,
             created_by=created_by,
             idempotency=idempotency,
+            table_ids=table_ids,
+            override_size=override_size,
         )
-    except IntegrityError:
+    except IntegrityError as exc:
+        if floor.is_table_overlap(exc):
+            raise floor.overlap_refusal(date, time_slot) from None
         # The same key, at the same moment, for another restaurant: the unique key made this
         # request wait for that one, which booked. Answer what it answered.
         if idempotency is None or not (earlier := idempotent.earlier_booking(idempotency)):
@@ -86,6 +96,8 @@ def _booking_insert(
     source: str,
     created_by: AbstractBaseUser | None,
     idempotency: idempotent.Idempotency | None,
+    table_ids: list[int] | None,
+    override_size: bool,
 ) -> Booking:
     name = clean_guest_name(client_name)
     availability.check_bookable(restaurant=restaurant, date=date, time_slot=time_slot)
@@ -95,17 +107,27 @@ def _booking_insert(
     notes = clean_notes(notes)
 
     with transaction.atomic():
-        availability.lock_restaurant(restaurant.pk)
+        has_tables = availability.lock_restaurant(restaurant.pk)
         # A request with the same key that held the lock before this one has committed by now.
         if idempotency is not None and (earlier := idempotent.earlier_booking(idempotency)):
             return earlier
-        availability.check_free_table(restaurant=restaurant, date=date, time_slot=time_slot)
+        seated = _seat(
+            restaurant=restaurant,
+            date=date,
+            time_slot=time_slot,
+            party_size=party_size,
+            table_ids=table_ids,
+            override_size=override_size,
+            has_tables=has_tables,
+        )
         guest = guest_link_or_create(restaurant=restaurant, name=name, phone=phone, email=email)
         booking = Booking.objects.create(
             restaurant=restaurant,
             guest=guest,
             date=date,
             time_slot=time_slot,
+            starts_at=seated.starts_at,
+            ends_at=seated.ends_at,
             client_name=name,
             party_size=party_size,
             phone=phone,
@@ -114,10 +136,93 @@ def _booking_insert(
             source=source,
             created_by=created_by if created_by and created_by.is_authenticated else None,
         )
+        floor.hold_tables(booking, seated.tables, fresh=True)
         if idempotency is not None:
             idempotent.remember(idempotency, booking)
         changes.bookings_changed(restaurant_id=restaurant.pk, dates=[date])
     return booking
+
+
+def _seat(
+    *,
+    restaurant: Restaurant,
+    date: dt.date,
+    time_slot: str,
+    party_size: int,
+    table_ids: list[int] | None = None,
+    override_size: bool = False,
+    exclude_id: int | None = None,
+    prefer: list[int] | None = None,
+    has_tables: bool = True,
+) -> floor.Seating:
+    """Where and until when a visit sits, or SlotFull. Call it holding the restaurant's lock.
+
+    A described floor asks the seating engine: the host's `table_ids`, else the tables of
+    `prefer` (the booking's own, on a move) while they are free and fit, else the best fit.
+    The v1 floor counts its identical tables and gives a visit one slot, holding no table row.
+    """
+    described = floor.load_floor(restaurant=restaurant, date=date) if has_tables else None
+    if described is None:
+        if table_ids:
+            raise BookingInvalid("table_ids", _("This restaurant's tables are not described yet."))
+        availability.check_free_table(
+            restaurant=restaurant, date=date, time_slot=time_slot, exclude_id=exclude_id
+        )
+        availability.check_pacing(
+            restaurant=restaurant,
+            date=date,
+            time_slot=time_slot,
+            party=party_size,
+            exclude_id=exclude_id,
+        )
+        return _v1_visit(restaurant, date, time_slot)
+    seat = partial(
+        floor.seat,
+        described,
+        time_slot=time_slot,
+        party_size=party_size,
+        exclude_booking=exclude_id,
+    )
+    if table_ids:
+        return seat(table_ids=table_ids, override_size=override_size)
+    if prefer:
+        try:
+            return seat(table_ids=prefer)
+        except (SlotFull, BookingInvalid):
+            pass  # its tables are taken or do not fit now: the best fit instead
+    return seat()
+
+
+def _v1_visit(restaurant: Restaurant, date: dt.date, time_slot: str) -> floor.Seating:
+    starts_at = restaurant.slot_start(date, time_slot)
+    ends_at = starts_at + dt.timedelta(minutes=restaurant.slot_minutes)
+    return floor.Seating(tables=(), starts_at=starts_at, ends_at=ends_at)
+
+
+def _visit_only(
+    *, restaurant: Restaurant, date: dt.date, time_slot: str, party_size: int
+) -> floor.Seating:
+    """The span of a visit that holds no table (a cancelled booking moved): no check."""
+    described = floor.load_floor(restaurant=restaurant, date=date)
+    if described is None:
+        return _v1_visit(restaurant, date, time_slot)
+    starts = described.slot_minute(time_slot)
+    return floor.Seating(
+        tables=(),
+        starts_at=described.moment(starts),
+        ends_at=described.moment(starts + described.visit_length(party_size)),
+    )
+
+
+def _own_tables(booking: Booking) -> list[int]:
+    return list(BookingTable.objects.filter(booking=booking).values_list("table_id", flat=True))
+
+
+def _hold(booking: Booking, seated: floor.Seating) -> list[str]:
+    """Give the booking its visit and tables; the fields of the booking that changed."""
+    booking.starts_at, booking.ends_at = seated.starts_at, seated.ends_at
+    floor.hold_tables(booking, seated.tables)
+    return ["starts_at", "ends_at"]
 
 
 def _locked_booking(booking: Booking) -> Booking:
@@ -137,6 +242,8 @@ def _bring_up_to_date(booking: Booking, written: Booking) -> Booking:
         for field in Booking._meta.concrete_fields:
             setattr(booking, field.attname, getattr(written, field.attname))
         booking._state.fields_cache.pop("guest", None)
+    # Its tables may have changed: read them again when asked.
+    getattr(booking, "_prefetched_objects_cache", {}).pop("tables", None)
     return booking
 
 
@@ -149,8 +256,17 @@ def booking_set_status(*, booking: Booking, status: str) -> Booking:
     """
     if status not in Booking.Status.values:
         raise BookingInvalid("status", _("Unknown status: %(status)s.") % {"status": status})
+    try:
+        return _set_status(booking, status)
+    except IntegrityError as exc:
+        if floor.is_table_overlap(exc):
+            raise floor.overlap_refusal(booking.date, booking.time_slot) from None
+        raise
+
+
+def _set_status(booking: Booking, status: str) -> Booking:
     with transaction.atomic():
-        availability.lock_restaurant(booking.restaurant_id)
+        has_tables = availability.lock_restaurant(booking.restaurant_id)
         locked = _locked_booking(booking)
         if status == locked.status:
             return _bring_up_to_date(booking, locked)
@@ -163,12 +279,26 @@ def booking_set_status(*, booking: Booking, status: str) -> Booking:
                     "new": Booking.Status(status).label.lower(),
                 },
             )
-        if not locked.is_active and status in Booking.ACTIVE_STATUSES:
-            availability.check_free_table(
-                restaurant=locked.restaurant, date=locked.date, time_slot=locked.time_slot
+        was_active = locked.is_active
+        seated = None
+        if not was_active and status in Booking.ACTIVE_STATUSES:
+            # Back on the floor: its own tables if they are still free, else the best fit.
+            seated = _seat(
+                restaurant=locked.restaurant,
+                date=locked.date,
+                time_slot=locked.time_slot,
+                party_size=locked.party_size,
+                exclude_id=locked.pk,
+                prefer=_own_tables(locked) if has_tables else None,
+                has_tables=has_tables,
             )
         locked.status = status
-        locked.save(update_fields=["status", "updated_at"])
+        fields = ["status", "updated_at"]
+        if seated is not None:
+            fields += _hold(locked, seated)
+        elif was_active and not locked.is_active:
+            BookingTable.objects.filter(booking=locked).update(active=False)
+        locked.save(update_fields=fields)
         changes.bookings_changed(restaurant_id=locked.restaurant_id, dates=[locked.date])
     return _bring_up_to_date(booking, locked)
 
@@ -187,8 +317,14 @@ def booking_update(
     phone: str | None = None,
     email: str | None = None,
     notes: str | None = None,
+    table_ids: list[int] | None = None,
+    override_size: bool = False,
 ) -> Booking:
     """Change a booking's details; None leaves a field as it is. A move needs a free table.
+
+    A move (date, time) re-seats the booking for its new visit, excluding itself: on a
+    described floor also a new party size or `table_ids`. It keeps its tables while they are
+    free and fit, else takes the best fit.
 
     The input is cleaned first; then, holding the restaurant's lock, the booking's row is read
     as committed and only the fields whose value changes are written, so a status, a move or a
@@ -211,20 +347,51 @@ def booking_update(
     if time_slot is not None:
         wanted["time_slot"] = time_slot
 
+    try:
+        return _update(booking, wanted, table_ids=table_ids, override_size=override_size)
+    except IntegrityError as exc:
+        if floor.is_table_overlap(exc):
+            raise floor.overlap_refusal(
+                wanted.get("date", booking.date), wanted.get("time_slot", booking.time_slot)
+            ) from None
+        raise
+
+
+def _update(
+    booking: Booking, wanted: dict[str, object], *, table_ids: list[int] | None, override_size: bool
+) -> Booking:
+    restaurant = booking.restaurant
     with transaction.atomic():
-        availability.lock_restaurant(restaurant.pk)
+        has_tables = availability.lock_restaurant(restaurant.pk)
         locked = _locked_booking(booking)
         changed = {f: v for f, v in wanted.items() if getattr(locked, f) != v}
         old_date = locked.date
         moves = "date" in changed or "time_slot" in changed
+        new_date = changed.get("date", locked.date)
+        new_slot = changed.get("time_slot", locked.time_slot)
+        new_party = changed.get("party_size", locked.party_size)
         if moves:
-            new_date = changed.get("date", locked.date)
-            new_slot = changed.get("time_slot", locked.time_slot)
             availability.check_bookable(restaurant=restaurant, date=new_date, time_slot=new_slot)
-            if locked.is_active:
-                availability.check_free_table(
-                    restaurant=restaurant, date=new_date, time_slot=new_slot, exclude_id=locked.pk
-                )
+        own = _own_tables(locked) if has_tables else []
+        # The v1 floor seats any party at one table: only a move is checked there.
+        reseats = moves or bool((table_ids or own) and ("party_size" in changed or table_ids))
+        seated = None
+        if reseats and locked.is_active:
+            seated = _seat(
+                restaurant=restaurant,
+                date=new_date,
+                time_slot=new_slot,
+                party_size=new_party,
+                table_ids=table_ids,
+                override_size=override_size,
+                exclude_id=locked.pk,
+                prefer=own,
+                has_tables=has_tables,
+            )
+        elif reseats:
+            seated = _visit_only(
+                restaurant=restaurant, date=new_date, time_slot=new_slot, party_size=new_party
+            )
         if "phone" in changed:
             changed["guest"] = guest_link_or_create(
                 restaurant=restaurant,
@@ -232,9 +399,19 @@ def booking_update(
                 phone=changed["phone"],
                 email=changed.get("email", locked.email),
             )
-        if changed:
+        new_tables = None if seated is None else sorted(t.id for t in seated.tables)
+        if seated is not None and (seated.starts_at, seated.ends_at) != (
+            locked.starts_at,
+            locked.ends_at,
+        ):
+            changed["starts_at"], changed["ends_at"] = seated.starts_at, seated.ends_at
+        if changed or (new_tables is not None and new_tables != sorted(own)):
             for field, value in changed.items():
                 setattr(locked, field, value)
+            if seated is not None:
+                # Its rows follow the booking's span; an inactive booking keeps none.
+                floor.hold_tables(locked, seated.tables)
+                moves = True
             locked.save(update_fields=[*changed, "updated_at"])
         if moves:
             changes.bookings_changed(restaurant_id=restaurant.pk, dates=[old_date, locked.date])

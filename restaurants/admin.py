@@ -1,9 +1,20 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from restaurants.models import NULLABLE_SETTINGS, Membership, Restaurant, TableCountOverride
+from restaurants.models import (
+    NULLABLE_SETTINGS,
+    Membership,
+    Restaurant,
+    Table,
+    TableCountOverride,
+    VisitLength,
+)
+from restaurants.services import table_in_use, table_in_use_message
 
 
 def managed_restaurant_ids(request: HttpRequest) -> set[int]:
@@ -54,10 +65,10 @@ class ManagerAccessMixin:
         return qs.filter(**{f"{field}__in": managed_restaurant_ids(request)})
 
 
-class TableCountOverrideInline(admin.TabularInline):
-    model = TableCountOverride
+class RestaurantPartInline(admin.TabularInline):
+    """A part of the restaurant its managers edit with it (the restaurant admin checks who)."""
+
     extra = 0
-    fields = ["date", "table_count", "note"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return True
@@ -70,6 +81,45 @@ class TableCountOverrideInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return True
+
+
+class TableCountOverrideInline(RestaurantPartInline):
+    model = TableCountOverride
+    fields = ["date", "table_count", "note"]
+    verbose_name_plural = _(
+        "Tables per date (on a described floor: the first N tables in order stay open)"
+    )
+
+
+class TablesFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and table_in_use(form.instance):
+                raise ValidationError(table_in_use_message(form.instance))
+
+
+class TableInline(RestaurantPartInline):
+    """The floor: with no tables, the restaurant books `tables` identical ones per slot."""
+
+    model = Table
+    formset = TablesFormSet
+    fields = [
+        "position",
+        "name",
+        "min_seats",
+        "max_seats",
+        "area",
+        "combination_group",
+        "is_active",
+    ]
+    ordering = ["position", "id"]
+
+
+class VisitLengthInline(RestaurantPartInline):
+    model = VisitLength
+    fields = ["up_to_party", "minutes"]
+    verbose_name_plural = _("Visit lengths (with none, a visit lasts one slot)")
 
 
 class MembershipInline(admin.TabularInline):
@@ -95,10 +145,10 @@ class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
     list_filter = ["time_zone", "host_choice"]
     fieldsets = [
         (None, {"fields": ["name", "default_table_count", "country", "time_zone"]}),
-        ("Hours", {"fields": ["opening_time", "closing_time", "slot_minutes"]}),
+        ("Hours", {"fields": ["opening_time", "closing_time", "slot_minutes", "pacing_covers"]}),
         ("AI host", {"fields": ["host_choice", "greeting_text", "info_text"]}),
     ]
-    inlines = [TableCountOverrideInline]
+    inlines = [TableInline, VisitLengthInline, TableCountOverrideInline]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # An emptied text is stored as null, "not set", as the API and the Settings page store
@@ -110,8 +160,8 @@ class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         # Managers edit the settings; who works where is for superusers.
         if request.user.is_superuser:
-            return [TableCountOverrideInline, MembershipInline]
-        return [TableCountOverrideInline]
+            return [*self.inlines, MembershipInline]
+        return self.inlines
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser

@@ -70,6 +70,16 @@ class Restaurant(models.Model):
     info_text = models.TextField(  # noqa: DJ001
         _("information for guests"), null=True, blank=True, default=None, max_length=4000
     )
+    pacing_covers = models.PositiveSmallIntegerField(
+        _("pacing, guests per slot"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_(
+            "At most this many guests may start at one time, whatever tables are free. "
+            "Empty: no limit."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -122,14 +132,113 @@ class Restaurant(models.Model):
     def today(self) -> dt.date:
         return self.now().date()
 
+    def slot_start(self, date: dt.date, time_slot: str) -> dt.datetime:
+        """When a slot of a date starts, in the restaurant's time zone."""
+        hours, minutes = map(int, time_slot.split(":"))
+        return dt.datetime.combine(date, dt.time(hours, minutes), tzinfo=self.tz)
+
     def slot_has_ended(self, date: dt.date, time_slot: str) -> bool:
         """Whether the slot is over in the restaurant's own time zone.
 
         A slot that has started but not ended can still be booked: that is a walk-in.
         """
-        hours, minutes = map(int, time_slot.split(":"))
-        start = dt.datetime.combine(date, dt.time(hours, minutes), tzinfo=self.tz)
+        start = self.slot_start(date, time_slot)
         return start + dt.timedelta(minutes=self.slot_minutes) <= self.now()
+
+
+MAX_SEATS = 100
+
+
+class Table(models.Model):
+    """A table of the floor. A restaurant with none is an undescribed floor: its
+    `default_table_count` identical tables, any party at one, a visit of one slot."""
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="tables")
+    name = models.CharField(_("name"), max_length=40, help_text=_("e.g. 12, Window 3"))
+    min_seats = models.PositiveSmallIntegerField(
+        _("fewest guests"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)],
+    )
+    max_seats = models.PositiveSmallIntegerField(
+        _("most guests"), default=2, validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)]
+    )
+    area = models.CharField(
+        _("area"), max_length=40, blank=True, default="", help_text=_("e.g. hall, terrace, bar")
+    )
+    combination_group = models.CharField(
+        _("combination group"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("Tables of one group can be pushed together; their seats add up."),
+    )
+    position = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("table")
+        verbose_name_plural = _("tables")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restaurant", "name"], name="one_table_name_per_restaurant"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_seats__lte=models.F("max_seats")), name="table_min_le_max"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.min_seats and self.max_seats and self.min_seats > self.max_seats:
+            raise ValidationError(
+                {"min_seats": _("The fewest guests cannot be more than the most.")}
+            )
+
+
+class VisitLength(models.Model):
+    """How long a party of a size stays (turn time): parties up to `up_to_party` guests, or any
+    larger party when it is empty. With no rules a visit lasts one slot."""
+
+    restaurant = models.ForeignKey(
+        Restaurant, on_delete=models.CASCADE, related_name="visit_lengths"
+    )
+    up_to_party = models.PositiveSmallIntegerField(
+        _("parties up to"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_("Guests; empty means any larger party."),
+    )
+    minutes = models.PositiveSmallIntegerField(
+        _("minutes"), validators=[MinValueValidator(15), MaxValueValidator(720)]
+    )
+
+    class Meta:
+        ordering = ["restaurant", models.F("up_to_party").asc(nulls_last=True)]
+        verbose_name = _("visit length")
+        verbose_name_plural = _("visit lengths")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["restaurant", "up_to_party"], name="one_visit_length_per_party"
+            ),
+            models.UniqueConstraint(
+                fields=["restaurant"],
+                condition=models.Q(up_to_party__isnull=True),
+                name="one_visit_length_for_larger_parties",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.up_to_party is None:
+            return _("larger parties: %(minutes)d min") % {"minutes": self.minutes}
+        return _("up to %(party)d: %(minutes)d min") % {
+            "party": self.up_to_party,
+            "minutes": self.minutes,
+        }
 
 
 class TableCountOverride(models.Model):

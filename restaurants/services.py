@@ -1,4 +1,5 @@
-"""Writes about restaurants: settings, table-count overrides, the first-run bootstrap."""
+"""Writes about restaurants: settings, the floor's tables, table-count overrides, the first-run
+bootstrap."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from restaurants.models import Membership, Restaurant, TableCountOverride
+from restaurants.models import Membership, Restaurant, Table, TableCountOverride
 from restaurants.personas import PERSONAS
 
 logger = logging.getLogger(__name__)
@@ -88,6 +90,74 @@ def _check_text_lengths(restaurant: Restaurant, fields: list[str]) -> None:
                     % {"max": field.max_length, "length": len(value)}
                 }
             )
+
+
+TABLE_FIELDS = (
+    "name",
+    "min_seats",
+    "max_seats",
+    "area",
+    "combination_group",
+    "position",
+    "is_active",
+)
+
+
+class TableInUse(Exception):
+    """A table that a booking still to come holds cannot be deleted (409)."""
+
+
+def _save_table(table: Table) -> Table:
+    table.name = (table.name or "").strip()
+    table.area, table.combination_group = table.area.strip(), table.combination_group.strip()
+    clash = Table.objects.filter(restaurant_id=table.restaurant_id, name__iexact=table.name)
+    if table.pk:
+        clash = clash.exclude(pk=table.pk)
+    if table.name and clash.exists():
+        raise ValidationError({"name": [_("Another table is already called %s.") % table.name]})
+    table.full_clean(exclude=["restaurant"], validate_constraints=False)
+    table.save()
+    return table
+
+
+def table_create(*, restaurant: Restaurant, **fields: object) -> Table:
+    """A new table of the floor; the first one makes the floor described."""
+    if "position" not in fields:
+        last = restaurant.tables.order_by("-position").values_list("position", flat=True).first()
+        fields["position"] = 0 if last is None else last + 1
+    return _save_table(Table(restaurant=restaurant, **fields))
+
+
+def table_update(*, table: Table, **fields: object) -> Table:
+    """Change a table; absent fields stay. Bookings already made keep their tables."""
+    for name, value in fields.items():
+        setattr(table, name, value)
+    return _save_table(table)
+
+
+@transaction.atomic
+def table_delete(*, table: Table) -> None:
+    """Delete a table no booking still to come holds (TableInUse otherwise): past bookings
+    forget it. To keep it in their history, take it out of use instead."""
+    Restaurant.objects.select_for_update().filter(pk=table.restaurant_id).first()
+    if table_in_use(table):
+        raise TableInUse(table_in_use_message(table))
+    table.delete()
+
+
+def table_in_use(table: Table) -> bool:
+    """Whether an active booking still to come (or under way) holds the table."""
+    return table.bookings.filter(
+        held_tables__table=table,
+        held_tables__active=True,
+        held_tables__ends_at__gt=timezone.now(),
+    ).exists()
+
+
+def table_in_use_message(table: Table) -> str:
+    return _("Table %s is held by bookings still to come; move them or take it out of use.") % (
+        table.name,
+    )
 
 
 def table_override_set(

@@ -170,6 +170,38 @@ def test_free_slots_tool_reads_the_days_counts(
     assert result["free_slots"][0]["free_tables"] == 1
 
 
+def test_the_tools_answer_by_party_size_on_a_described_floor(
+    api, restaurant, tomorrow, assistant_profile, fake_openai
+):
+    """One 6-top held 18:00-20:30: "a table for 6" is free until a visit would reach 18:00 and
+    from 21:00; a booking for 6 at 19:00 comes back with the nearest of those times; for 2
+    guests the 2-top is free all evening."""
+    from restaurants.models import Table, VisitLength
+
+    six = Table.objects.create(restaurant=restaurant, name="Six", min_seats=3, max_seats=6)
+    Table.objects.create(restaurant=restaurant, name="Two", max_seats=2, position=1)
+    VisitLength.objects.create(restaurant=restaurant, up_to_party=None, minutes=150)
+    booking_create(
+        restaurant=restaurant, date=tomorrow, time_slot="18:00", client_name="Ann", party_size=6
+    )
+    fake_openai.script(
+        Reply(tool_calls=[("find_free_slots", {"date": tomorrow.isoformat(), "party_size": 6})]),
+        Reply.books(tomorrow, time_slot="19:00", client_name="Late", party_size=6),
+        Reply(tool_calls=[("find_free_slots", {"date": tomorrow.isoformat(), "party_size": 2})]),
+        Reply(text="For six, 21:00 or 22:00."),
+    )
+    assert chat(api, "A table for 6 tomorrow at 19:00?").status_code == 200
+    found, refused, for_two = (
+        json.loads(fake_openai.requests[n]["messages"][-1]["content"]) for n in (1, 2, 3)
+    )
+    free_for_six = ["12:00", "13:00", "14:00", "15:00", "21:00", "22:00"]
+    assert [slot["time"] for slot in found["free_slots"]] == free_for_six
+    assert refused["error"] == "No table for 6 at 19:00; free for 6 at 21:00 and 22:00."
+    assert refused["other_free_slots_that_day"] == free_for_six
+    assert "19:00" in [slot["time"] for slot in for_two["free_slots"]]
+    assert Booking.objects.get().tables.get() == six
+
+
 @pytest.mark.parametrize(
     "arguments, error",
     [

@@ -61,17 +61,28 @@ slots_read = extend_schema(
     operation_id="slots_for_day",
     summary="Slots of a day",
     description=(
-        "Every slot of the day in order, with its booked and free tables. Served from the "
-        "Redis key `slots:{restaurant_id}:{date}` (TTL 3600 s) when cached."
+        "Every slot of the day in order, with its booked and free tables (on a described "
+        "floor, the tables a visit holds at the slot's start). Served from the Redis key "
+        "`slots:{restaurant_id}:{date}` (TTL 3600 s) when cached. With `party_size`, each slot "
+        "also says whether a party of that size could book it (`available`)."
     ),
     tags=["bookings"],
     parameters=[
         RESTAURANT_ID,
         OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH),
+        OpenApiParameter(
+            "party_size",
+            {"type": "integer", "minimum": 1, "maximum": 50},
+            OpenApiParameter.QUERY,
+            description="Guests: adds `available` to each slot.",
+        ),
     ],
     responses={
         200: DaySlotsOut,
-        400: error_response("The id is not a whole number, or the date is not YYYY-MM-DD."),
+        400: error_response(
+            "The id is not a whole number, the date is not YYYY-MM-DD, or the party size is "
+            "not 1 to 50."
+        ),
         401: UNAUTHORIZED,
         404: RESTAURANT_404,
     },

@@ -5,14 +5,47 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from bookings.models import Booking
-from crm.api.fields import IdField, IsoDateField, StrictCharField, StrictIntegerField, optional_text
+from bookings.models import PARTY_SIZE_MAX, Booking
+from crm.api.fields import (
+    IdField,
+    IsoDateField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    optional_text,
+)
+
+TABLE_IDS_HELP = (
+    "The tables, picked by hand (a described floor only); absent: the engine's best fit. "
+    "A table taken for any minute of the visit is refused (409)."
+)
+OVERRIDE_SIZE_HELP = "Seat the party at `table_ids` even if their seats do not fit it."
 
 
 class SlotOut(serializers.Serializer):
     time = serializers.CharField(help_text="The slot's start, HH:MM.")
     booked = serializers.IntegerField(help_text="Tables taken by active bookings.")
     free = serializers.IntegerField(help_text="Tables still free.")
+    available = serializers.BooleanField(
+        required=False,
+        help_text="Only with `?party_size=N`: whether a booking of N starting then would be "
+        "accepted now (tables, visit length, pacing; a slot already over is refused anyway).",
+    )
+
+
+class SlotsQuery(serializers.Serializer):
+    party_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=PARTY_SIZE_MAX, help_text="Guests, 1 to 50."
+    )
+
+
+class TableIdsField(serializers.ListField):
+    child = IdField()
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            required=False, allow_null=True, allow_empty=False, max_length=20, **kwargs
+        )
 
 
 class DaySlotsOut(serializers.Serializer):
@@ -34,6 +67,8 @@ class BookingIn(serializers.Serializer):
     phone = optional_text(help_text="Read as local to the restaurant's country without a code.")
     email = optional_text()
     notes = optional_text(help_text="At most 1000 characters.")
+    table_ids = TableIdsField(help_text=TABLE_IDS_HELP)
+    override_size = StrictBooleanField(required=False, help_text=OVERRIDE_SIZE_HELP)
 
 
 class BookingCreatedOut(serializers.Serializer):
@@ -60,6 +95,11 @@ class StatusField(serializers.ChoiceField):
         return value
 
 
+class TableRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class BookingOut(serializers.Serializer):
     id = serializers.IntegerField()
     restaurant_id = serializers.IntegerField()
@@ -73,8 +113,19 @@ class BookingOut(serializers.Serializer):
     status = serializers.ChoiceField(Booking.Status.choices)
     source = serializers.ChoiceField(Booking.Source.choices)
     guest_id = serializers.IntegerField(allow_null=True)
+    tables = TableRefOut(
+        many=True,
+        source="tables.all",
+        help_text="The tables it holds (held, for a cancelled one); none on an undescribed floor.",
+    )
+    ends_at = serializers.SerializerMethodField(
+        help_text="When the visit ends, in the restaurant's time zone (ISO 8601)."
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    def get_ends_at(self, booking: Booking) -> str:
+        return booking.ends_at.astimezone(booking.restaurant.tz).isoformat()
 
 
 class DayBookingsOut(serializers.Serializer):
@@ -107,6 +158,8 @@ class BookingUpdateIn(serializers.Serializer):
     phone = optional_text()
     email = optional_text()
     notes = optional_text()
+    table_ids = TableIdsField(help_text=TABLE_IDS_HELP)
+    override_size = StrictBooleanField(required=False, help_text=OVERRIDE_SIZE_HELP)
 
     def validate(self, attrs: dict) -> dict:
         if isinstance(self.initial_data, dict) and "status" in self.initial_data:

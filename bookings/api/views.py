@@ -21,6 +21,7 @@ from bookings.api.serializers import (
     BookingOut,
     BookingUpdateIn,
     DayBookingsQuery,
+    SlotsQuery,
     StatusIn,
 )
 from bookings.availability import slots_json_for_day_by_id
@@ -49,8 +50,12 @@ class DaySlotsApi(APIView):
         rid = path_id(restaurant_id, "restaurant_id")
         day = path_date(date)
         require_role(request, rid)
+        query = SlotsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
         try:
-            slots = slots_json_for_day_by_id(restaurant_id=rid, date=day)
+            slots = slots_json_for_day_by_id(
+                restaurant_id=rid, date=day, party=query.validated_data.get("party_size")
+            )
         except Restaurant.DoesNotExist:
             raise exceptions.NotFound(RESTAURANT_NOT_FOUND) from None
         # The slots go out as the cache holds them: the hot path parses and renders nothing.

@@ -47,24 +47,29 @@ def _dumps(slots: Slots) -> str:
     return json.dumps(slots, separators=(",", ":"))
 
 
-def read_json(restaurant_id: int, date: dt.date, compute: Callable[[], Slots]) -> str:
+def party_key(restaurant_id: int, date: dt.date) -> str:
+    """A Redis hash of the day's slots as read for each party size (`?party_size=N`)."""
+    return f"slots-party:{restaurant_id}:{date.isoformat()}"
+
+
+def read_json(
+    restaurant_id: int, date: dt.date, compute: Callable[[], Slots], *, party: int | None = None
+) -> str:
     """The day's slots as the cache holds them, JSON text, computing and caching on a miss.
 
-    The API answers this text as it is: a cached read parses and serializes nothing.
+    The API answers this text as it is: a cached read parses and serializes nothing. With
+    `party`, the slots as read for that party size, kept in the day's party hash.
     """
-    key = slots_key(restaurant_id, date)
+    key = slots_key(restaurant_id, date) if party is None else party_key(restaurant_id, date)
+    field = None if party is None else str(party)
     client = _redis()
     if client is None:
-        text = cache.get(key)
-        if text is None:
-            text = _dumps(compute())
-            cache.set(key, text, settings.SLOTS_CACHE_TTL)
-        return text
+        return _read_local(key, field, compute)
 
     from redis.exceptions import RedisError, WatchError
 
     try:
-        raw = client.get(key)
+        raw = client.get(key) if field is None else client.hget(key, field)
         if raw is not None:
             return raw.decode()
         pipe = client.pipeline(transaction=True)
@@ -76,7 +81,11 @@ def read_json(restaurant_id: int, date: dt.date, compute: Callable[[], Slots]) -
     try:
         text = _dumps(compute())
         pipe.multi()
-        pipe.set(key, text, ex=settings.SLOTS_CACHE_TTL)
+        if field is None:
+            pipe.set(key, text, ex=settings.SLOTS_CACHE_TTL)
+        else:
+            pipe.hset(key, field, text)
+            pipe.expire(key, settings.SLOTS_CACHE_TTL)
         pipe.execute()
     except WatchError:
         pass  # A booking changed the restaurant meanwhile: answer, but don't cache this read.
@@ -87,9 +96,26 @@ def read_json(restaurant_id: int, date: dt.date, compute: Callable[[], Slots]) -
     return text
 
 
-def read_through(restaurant_id: int, date: dt.date, compute: Callable[[], Slots]) -> Slots:
+def _read_local(key: str, field: str | None, compute: Callable[[], Slots]) -> str:
+    """The in-process cache: the day's text, or the day's {party: text} dict."""
+    cached = cache.get(key)
+    if field is None:
+        if cached is None:
+            cached = _dumps(compute())
+            cache.set(key, cached, settings.SLOTS_CACHE_TTL)
+        return cached
+    parties = cached or {}
+    if field not in parties:
+        parties[field] = _dumps(compute())
+        cache.set(key, parties, settings.SLOTS_CACHE_TTL)
+    return parties[field]
+
+
+def read_through(
+    restaurant_id: int, date: dt.date, compute: Callable[[], Slots], *, party: int | None = None
+) -> Slots:
     """The day's slots, `[{"time", "booked", "free"}, …]`, through the cache."""
-    return json.loads(read_json(restaurant_id, date, compute))
+    return json.loads(read_json(restaurant_id, date, compute, party=party))
 
 
 def forget(restaurant_id: int, date: dt.date | None = None) -> None:
@@ -99,7 +125,7 @@ def forget(restaurant_id: int, date: dt.date | None = None) -> None:
         if date is None:
             cache.clear()
         else:
-            cache.delete(slots_key(restaurant_id, date))
+            cache.delete_many([slots_key(restaurant_id, date), party_key(restaurant_id, date)])
         return
 
     from redis.exceptions import RedisError
@@ -109,10 +135,13 @@ def forget(restaurant_id: int, date: dt.date | None = None) -> None:
         pipe.incr(_generation_key(restaurant_id))
         pipe.expire(_generation_key(restaurant_id), 2 * settings.SLOTS_CACHE_TTL)
         if date is not None:
-            pipe.delete(slots_key(restaurant_id, date))
+            pipe.delete(slots_key(restaurant_id, date), party_key(restaurant_id, date))
         pipe.execute()
         if date is None:
-            keys = list(client.scan_iter(match=f"slots:{restaurant_id}:*", count=500))
+            keys = [
+                *client.scan_iter(match=f"slots:{restaurant_id}:*", count=500),
+                *client.scan_iter(match=f"slots-party:{restaurant_id}:*", count=500),
+            ]
             if keys:
                 client.delete(*keys)
     except RedisError as exc:

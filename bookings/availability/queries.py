@@ -15,7 +15,7 @@ from django.db import connection
 
 from bookings.availability.rules import tables_on
 from bookings.models import Booking
-from restaurants.models import Restaurant, TableCountOverride
+from restaurants.models import Restaurant, Table, TableCountOverride
 
 
 def _table(model) -> str:
@@ -28,17 +28,23 @@ def _active_statuses() -> tuple[str, list[str]]:
     return f"IN ({', '.join(['%s'] * len(statuses))})", statuses
 
 
-def lock_restaurant(restaurant_id: int) -> None:
-    """Hold the restaurant's row lock until the transaction ends (PostgreSQL).
+def lock_restaurant(restaurant_id: int) -> bool:
+    """Hold the restaurant's row lock until the transaction ends (PostgreSQL); whether its floor
+    is described (it has tables), read by the same statement.
 
     SQLite has no row locks; its IMMEDIATE transactions already hold the database's write lock.
     """
-    if not connection.features.has_select_for_update:
-        return
+    has_tables = f"EXISTS (SELECT 1 FROM {_table(Table)} WHERE restaurant_id = %s)"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {_table(Restaurant)} WHERE id = %s FOR UPDATE", [restaurant_id]
-        )
+        if connection.features.has_select_for_update:
+            cursor.execute(
+                f"SELECT {has_tables} FROM {_table(Restaurant)} WHERE id = %s FOR UPDATE",
+                [restaurant_id, restaurant_id],
+            )
+        else:
+            cursor.execute(f"SELECT {has_tables}", [restaurant_id])
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def slot_taken_and_tables(
@@ -73,11 +79,13 @@ def slot_taken_and_tables(
 
 def day_counts_and_override(
     *, restaurant_id: int, date: dt.date
-) -> tuple[dict[str, int], int | None]:
-    """Active bookings per slot on a date, and the day's table override if any: one statement."""
+) -> tuple[dict[str, int], int | None, bool]:
+    """Active bookings per slot on a date, the day's table override if any, and whether the
+    floor is described (it has tables): one statement."""
     in_active, statuses = _active_statuses()
     with connection.cursor() as cursor:
-        # A slot is "HH:MM", so the override's row travels under the empty key.
+        # A slot is "HH:MM", so the override's row travels under the empty key and the
+        # tables' count under "#".
         cursor.execute(
             f"""
             SELECT time_slot, COUNT(*) FROM {_table(Booking)}
@@ -86,8 +94,36 @@ def day_counts_and_override(
             UNION ALL
             SELECT '', table_count FROM {_table(TableCountOverride)}
             WHERE restaurant_id = %s AND date = %s
+            UNION ALL
+            SELECT '#', COUNT(*) FROM {_table(Table)} WHERE restaurant_id = %s
             """,
-            [restaurant_id, date, *statuses, restaurant_id, date],
+            [restaurant_id, date, *statuses, restaurant_id, date, restaurant_id],
         )
         counts = dict(cursor.fetchall())
-    return counts, counts.pop("", None)
+    return counts, counts.pop("", None), bool(counts.pop("#", 0))
+
+
+def guests_per_slot(
+    *,
+    restaurant_id: int,
+    date: dt.date,
+    time_slot: str | None = None,
+    exclude_id: int | None = None,
+) -> dict[str, int]:
+    """The guests of active bookings starting at each slot of a date (pacing), or at one."""
+    in_active, statuses = _active_statuses()
+    where = "" if time_slot is None else "AND time_slot = %s"
+    exclude = "" if exclude_id is None else "AND id <> %s"
+    params = [restaurant_id, date, *statuses]
+    params += [] if time_slot is None else [time_slot]
+    params += [] if exclude_id is None else [exclude_id]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT time_slot, SUM(party_size) FROM {_table(Booking)}
+            WHERE restaurant_id = %s AND date = %s AND status {in_active} {where} {exclude}
+            GROUP BY time_slot
+            """,
+            params,
+        )
+        return {time: int(guests) for time, guests in cursor.fetchall()}

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db.models import CharField, Count, Value
 from django.utils.translation import gettext as _
 
-from bookings.availability import cache, queries, rules
+from bookings.availability import cache, floor, queries, rules
 from bookings.exceptions import BookingInvalid, SlotFull
 from bookings.models import Booking
 from restaurants.models import Restaurant, TableCountOverride
@@ -66,23 +66,74 @@ def check_free_table(
         )
 
 
-def slots_for_day_uncached(*, restaurant: Restaurant, date: dt.date) -> list[dict]:
-    """The day's slots from the database in one query: the counts and the day's table override."""
-    booked, override = queries.day_counts_and_override(restaurant_id=restaurant.pk, date=date)
-    tables = rules.tables_on(default=restaurant.default_table_count, override=override)
-    return rules.day_slots(times=restaurant.slot_times(), booked=booked, tables=tables)
+def slots_for_day_uncached(
+    *, restaurant: Restaurant, date: dt.date, party: int | None = None
+) -> list[dict]:
+    """The day's slots from the database: `{"time", "booked", "free"}`, and with `party` also
+    `"available"`, whether a booking of that size would be accepted then (tables, visit
+    length, pacing; not whether the slot is over).
+
+    On the v1 floor one query: the counts and the day's table override. On a described floor
+    `booked` counts the open tables that a visit holds at the slot's start.
+    """
+    booked, override, described = queries.day_counts_and_override(
+        restaurant_id=restaurant.pk, date=date
+    )
+    layout = (
+        floor.load_floor(restaurant=restaurant, date=date, override=override) if described else None
+    )
+    if layout is None:
+        tables = rules.tables_on(default=restaurant.default_table_count, override=override)
+        slots = rules.day_slots(times=restaurant.slot_times(), booked=booked, tables=tables)
+        if party is not None:
+            pacing = _v1_pacing(restaurant=restaurant, date=date, party=party)
+            for slot in slots:
+                slot["available"] = slot["free"] > 0 and pacing.get(slot["time"], True)
+        return slots
+    return floor.day_slots(layout, floor.day_visits(layout), party=party)
 
 
-def slots_for_day(*, restaurant: Restaurant, date: dt.date) -> list[dict]:
-    """Every slot of the day in order, `{"time", "booked", "free"}`, through the slot cache."""
+def _v1_pacing(*, restaurant: Restaurant, date: dt.date, party: int) -> dict[str, bool]:
+    """On the v1 floor, whether each slot's pacing lets a party of this size start."""
+    limit = restaurant.pacing_covers
+    if limit is None:
+        return {}
+    started = queries.guests_per_slot(restaurant_id=restaurant.pk, date=date)
+    return {time: started.get(time, 0) + party <= limit for time in restaurant.slot_times()}
+
+
+def check_pacing(
+    *,
+    restaurant: Restaurant,
+    date: dt.date,
+    time_slot: str,
+    party: int,
+    exclude_id: int | None = None,
+) -> None:
+    """SlotFull when the restaurant's pacing leaves no room for `party` more guests to start at
+    this slot (v1 floor; a described floor's engine checks its own). Hold the lock."""
+    limit = restaurant.pacing_covers
+    if limit is None:
+        return
+    started = queries.guests_per_slot(
+        restaurant_id=restaurant.pk, date=date, time_slot=time_slot, exclude_id=exclude_id
+    ).get(time_slot, 0)
+    if started + party > limit:
+        raise SlotFull(floor.pacing_message(limit=limit, time_slot=time_slot, party=party))
+
+
+def slots_for_day(*, restaurant: Restaurant, date: dt.date, party: int | None = None) -> list[dict]:
+    """Every slot of the day in order, `{"time", "booked", "free"}` (and `"available"` with
+    `party`), through the slot cache."""
     return cache.read_through(
         restaurant.pk,
         date,
-        lambda: slots_for_day_uncached(restaurant=restaurant, date=date),
+        lambda: slots_for_day_uncached(restaurant=restaurant, date=date, party=party),
+        party=party,
     )
 
 
-def slots_json_for_day_by_id(*, restaurant_id: int, date: dt.date) -> str:
+def slots_json_for_day_by_id(*, restaurant_id: int, date: dt.date, party: int | None = None) -> str:
     """The day's slots as JSON text, loading the restaurant only on a cache miss.
 
     Raises Restaurant.DoesNotExist when there is no such restaurant (and nothing is cached).
@@ -91,12 +142,15 @@ def slots_json_for_day_by_id(*, restaurant_id: int, date: dt.date) -> str:
         restaurant_id,
         date,
         lambda: slots_for_day_uncached(
-            restaurant=Restaurant.objects.get(pk=restaurant_id), date=date
+            restaurant=Restaurant.objects.get(pk=restaurant_id), date=date, party=party
         ),
+        party=party,
     )
 
 
-def day_slots_for_booking(*, restaurant: Restaurant, date: dt.date) -> list[dict]:
+def day_slots_for_booking(
+    *, restaurant: Restaurant, date: dt.date, party: int | None = None
+) -> list[dict]:
     """The day's slots, each also saying whether it is `ended` (no booking may start in it)."""
     today = restaurant.today()
     return [
@@ -105,16 +159,19 @@ def day_slots_for_booking(*, restaurant: Restaurant, date: dt.date) -> list[dict
             "ended": date < today
             or (date == today and restaurant.slot_has_ended(date, slot["time"])),
         }
-        for slot in slots_for_day(restaurant=restaurant, date=date)
+        for slot in slots_for_day(restaurant=restaurant, date=date, party=party)
     ]
 
 
-def bookable_slots(*, restaurant: Restaurant, date: dt.date) -> list[dict]:
-    """The slots of the day a booking may still take: not over, with a free table."""
+def bookable_slots(
+    *, restaurant: Restaurant, date: dt.date, party: int | None = None
+) -> list[dict]:
+    """The slots of the day a booking may still take: not over, with a free table (for a
+    party of `party`, one the engine would seat it at)."""
     return [
         slot
-        for slot in day_slots_for_booking(restaurant=restaurant, date=date)
-        if slot["free"] > 0 and not slot["ended"]
+        for slot in day_slots_for_booking(restaurant=restaurant, date=date, party=party)
+        if not slot["ended"] and (slot["available"] if party is not None else slot["free"] > 0)
     ]
 
 

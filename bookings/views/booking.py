@@ -42,7 +42,7 @@ def booking_new(request: PageRequest) -> HttpResponse:
         template += "#booking-form"
 
     if request.method == "POST":
-        form = BookingForm(request.POST)
+        form = BookingForm(request.POST, restaurant=restaurant)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -58,9 +58,12 @@ def booking_new(request: PageRequest) -> HttpResponse:
                     source=Booking.Source.PAGE,
                     created_by=request.user,
                     idempotency=_dialog_idempotency(request, form),
+                    table_ids=[table.pk for table in data.get("tables") or []] or None,
+                    override_size=data.get("override_size", False),
                 )
             except BookingInvalid as exc:
-                field = exc.field if exc.field in BookingForm.VISIBLE_FIELDS else None
+                field = "tables" if exc.field == "table_ids" else exc.field
+                field = field if field in form.fields else None
                 form.add_error(field, str(exc))
             except SlotFull as exc:
                 form.add_error(None, exc.message)
@@ -79,6 +82,11 @@ def booking_new(request: PageRequest) -> HttpResponse:
                     "time": booking.time_slot,
                     "size": booking.party_size,
                 }
+                if names := booking.table_names:
+                    message += " " + _("Table %(names)s until %(until)s.") % {
+                        "names": names,
+                        "until": booking.ends_time,
+                    }
                 if request.htmx:
                     # Nothing to swap: the dialog closes and the page's parts refresh themselves.
                     response = reswap(HttpResponse(), "none")
@@ -92,7 +100,7 @@ def booking_new(request: PageRequest) -> HttpResponse:
     else:
         date = parse_date(request.GET.get("date"))
         time_slot = request.GET.get("slot", "")
-        form = BookingForm(initial={"date": date, "time_slot": time_slot})
+        form = BookingForm(initial={"date": date, "time_slot": time_slot}, restaurant=restaurant)
 
     slot_ok = date is not None and restaurant.has_slot(time_slot)
     context = {

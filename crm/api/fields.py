@@ -99,3 +99,12 @@ def path_date(value: str, field: str = "date") -> dt.date:
 def optional_text(**kwargs) -> StrictCharField:
     """Text that may be absent, null or empty: what the caller does with each is theirs to say."""
     return StrictCharField(required=False, allow_null=True, allow_blank=True, **kwargs)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """`true` or `false` only: not 0, 1, "yes" or "on", which the JSON schema does not allow."""
+
+    def to_internal_value(self, data):
+        if data is True or data is False:
+            return data
+        self.fail("invalid", input=data)

@@ -42,6 +42,8 @@ urlpatterns = [
         restaurants.SettingsApi.as_view(),
         name="settings",
     ),
+    path("restaurants/<str:restaurant_id>/tables", restaurants.TablesApi.as_view(), name="tables"),
+    path("tables/<str:table_id>", restaurants.TableApi.as_view(), name="table"),
     path(
         "restaurants/<str:restaurant_id>/bookings",
         bookings.DayBookingsApi.as_view(),

@@ -33,6 +33,8 @@ ADDITIONS = {
     "/guests/{guest_id}/merge": {"post"},
     "/restaurants/{restaurant_id}/export/guests.csv": {"get"},
     "/restaurants/{restaurant_id}/export/bookings.csv": {"get"},
+    "/restaurants/{restaurant_id}/tables": {"get", "post"},
+    "/tables/{table_id}": {"patch", "delete"},
 }
 
 

@@ -28,6 +28,7 @@ from bookings.models import Booking, Guest
 from bookings.services import booking_create
 from conftest import PASSWORD, page_client_for
 from crm.unavailable import is_api_path
+from restaurants.models import Table
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 # Each run checks its own database once: SQLite locally and in CI's first run, PostgreSQL in
@@ -76,8 +77,10 @@ def world(restaurant, manager, superuser, tomorrow, settings):
         public_id=settings.ASSISTANT_ID, defaults={"name": "AI host"}
     )
     thread = Thread.objects.create(assistant=assistant, restaurant=restaurant, created_by=manager)
+    table = Table.objects.create(restaurant=restaurant, name="T1", max_seats=4)
     return {
         "restaurant": restaurant,
+        "table": table,
         "booking": booking,
         "guest": booking.guest,
         "other_guest": other,
@@ -124,7 +127,7 @@ def fill(route: str, world: dict) -> tuple[str, list[str]]:
     def value(name: str, regex: str = "") -> str:
         if name == "pk":
             return str(world["booking" if route.startswith("app/bookings/") else "guest"].pk)
-        if name in ("booking_id", "guest_id", "restaurant_id"):
+        if name in ("booking_id", "guest_id", "restaurant_id", "table_id"):
             return str(world[name.removesuffix("_id")].pk)
         if name == "date":
             return world["tomorrow"].isoformat()
@@ -418,6 +421,8 @@ def valid_bodies(world: dict) -> dict[str, dict]:
         "guest_update": {},
         "guest_merge": {"other_id": world["other_guest"].pk},
         "restaurant_settings_update": {},
+        "table_create": {"name": "T2", "max_seats": 4},
+        "table_update": {},
     }
 
 
@@ -428,6 +433,7 @@ def write_operations(world: dict) -> Iterator[tuple[str, str, str, dict]]:
         "{booking_id}": world["booking"].pk,
         "{guest_id}": world["guest"].pk,
         "{restaurant_id}": world["restaurant"].pk,
+        "{table_id}": world["table"].pk,
     }
     for path, item in schema["paths"].items():
         for method, operation in item.items():

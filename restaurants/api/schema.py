@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 
-from crm.api.schema import RESTAURANT_404, RESTAURANT_ID, UNAUTHORIZED, error_response
-from restaurants.api.serializers import SettingsIn, SettingsOut
+from crm.api.schema import (
+    RESTAURANT_404,
+    RESTAURANT_ID,
+    UNAUTHORIZED,
+    error_response,
+    id_path_parameter,
+)
+from restaurants.api.serializers import SettingsIn, SettingsOut, TableIn, TableOut
 
 SETTINGS_EXAMPLE = OpenApiExample(
     "Settings",
@@ -88,4 +94,97 @@ settings_update = extend_schema(
             status_codes=["400"],
         ),
     ],
+)
+
+TABLE_ID = id_path_parameter("table_id")
+BAD_ID = error_response("The id is not a whole number.")
+TABLE_404 = error_response("No such table, or one of another restaurant (the same answer).")
+TABLE_EXAMPLE = OpenApiExample(
+    "A table",
+    value={
+        "id": 12,
+        "restaurant_id": 1,
+        "name": "Window 3",
+        "min_seats": 2,
+        "max_seats": 4,
+        "area": "hall",
+        "combination_group": "window",
+        "position": 3,
+        "is_active": True,
+    },
+    response_only=True,
+)
+
+tables_list = extend_schema(
+    operation_id="tables_list",
+    summary="A restaurant's tables",
+    description="The floor, in display order. No tables: the floor is not described, and the "
+    "restaurant books `default_table_count` identical tables per slot (the v1 floor).",
+    tags=["tables"],
+    parameters=[RESTAURANT_ID],
+    responses={
+        200: TableOut(many=True),
+        400: BAD_ID,
+        401: UNAUTHORIZED,
+        404: RESTAURANT_404,
+    },
+    examples=[TABLE_EXAMPLE],
+)
+
+table_create = extend_schema(
+    operation_id="table_create",
+    summary="Add a table (managers)",
+    description="The first table makes the floor described: from then on bookings hold tables.",
+    tags=["tables"],
+    parameters=[RESTAURANT_ID],
+    request=TableIn,
+    responses={
+        201: TableOut,
+        400: error_response("A field is invalid (named), or the name is taken."),
+        401: UNAUTHORIZED,
+        403: error_response("Hosts cannot change the floor."),
+        404: RESTAURANT_404,
+    },
+    examples=[
+        OpenApiExample(
+            "New table",
+            value={"name": "Window 3", "min_seats": 2, "max_seats": 4, "area": "hall"},
+            request_only=True,
+        ),
+        TABLE_EXAMPLE,
+    ],
+)
+
+table_update = extend_schema(
+    operation_id="table_update",
+    summary="Change a table (managers)",
+    description="Send the fields to change. Bookings already made keep their tables.",
+    tags=["tables"],
+    parameters=[TABLE_ID],
+    request=TableIn(partial=True),
+    responses={
+        200: TableOut,
+        400: error_response("A field is invalid (named)."),
+        401: UNAUTHORIZED,
+        403: error_response("Hosts cannot change the floor."),
+        404: TABLE_404,
+    },
+    examples=[TABLE_EXAMPLE],
+)
+
+table_delete = extend_schema(
+    operation_id="table_delete",
+    summary="Delete a table (managers)",
+    description="Refused while a booking still to come holds it; past bookings forget it. "
+    "Set `is_active` false instead to keep it in their history.",
+    tags=["tables"],
+    parameters=[TABLE_ID],
+    responses={
+        204: None,
+        400: BAD_ID,
+        401: UNAUTHORIZED,
+        403: error_response("Hosts cannot change the floor."),
+        404: TABLE_404,
+        409: error_response("A booking still to come holds the table."),
+    },
 )

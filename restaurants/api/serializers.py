@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from crm.api.fields import HourMinuteField, StrictCharField, StrictIntegerField
+from crm.api.fields import HourMinuteField, StrictBooleanField, StrictCharField, StrictIntegerField
+from restaurants.models import MAX_SEATS
 from restaurants.personas import PERSONAS
 
 HOST_CHOICE_HELP = (
@@ -54,3 +55,29 @@ class SettingsIn(serializers.Serializer):
     closing_time = HourMinuteField(**OPTIONAL, help_text="HH:MM; 00:00 means midnight.")
     slot_minutes = StrictIntegerField(**OPTIONAL)
     time_zone = StrictCharField(**OPTIONAL, help_text="e.g. Europe/Moscow")
+
+
+class TableOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    restaurant_id = serializers.IntegerField()
+    name = serializers.CharField()
+    min_seats = serializers.IntegerField()
+    max_seats = serializers.IntegerField()
+    area = serializers.CharField()
+    combination_group = serializers.CharField(
+        help_text="Tables of one group can be pushed together; empty: never combined."
+    )
+    position = serializers.IntegerField(help_text="Display order.")
+    is_active = serializers.BooleanField()
+
+
+class TableIn(serializers.Serializer):
+    """A new table: `name` and `max_seats` are needed; on PATCH every field is optional."""
+
+    name = StrictCharField(max_length=40)
+    min_seats = StrictIntegerField(required=False, min_value=1, max_value=MAX_SEATS)
+    max_seats = StrictIntegerField(min_value=1, max_value=MAX_SEATS)
+    area = StrictCharField(required=False, allow_blank=True, max_length=40)
+    combination_group = StrictCharField(required=False, allow_blank=True, max_length=40)
+    position = StrictIntegerField(required=False, min_value=0, max_value=1_000_000)
+    is_active = StrictBooleanField(required=False)

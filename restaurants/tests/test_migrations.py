@@ -64,3 +64,47 @@ def test_going_back_before_nullable_settings_stores_cleared_texts_as_empty(back_
     old = migrate_to(BEFORE_NULLABLE_TEXTS).get_model("restaurants", "Restaurant")
     row = old.objects.get(pk=cleared.pk)
     assert (row.host_choice, row.greeting_text, row.info_text) == ("", "", "Kept")
+
+
+BEFORE_FLOOR = [
+    ("bookings", "0003_idempotency_keys"),
+    ("restaurants", "0002_nullable_brief_settings"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bookings_made_before_the_floor_keep_working_on_the_v1_floor(back_to_latest):
+    """A restaurant of the previous version: its bookings get their one-slot visit in its own
+    time zone, it has no tables, and it books and counts exactly as before."""
+    import datetime as dt
+
+    from bookings.availability import slots_for_day
+    from bookings.models import Booking
+    from bookings.services import booking_create
+
+    apps = migrate_to(BEFORE_FLOOR)
+    OldRestaurant = apps.get_model("restaurants", "Restaurant")
+    OldBooking = apps.get_model("bookings", "Booking")
+    old = OldRestaurant.objects.create(
+        name="Before", default_table_count=2, time_zone="Asia/Tokyo", slot_minutes=90
+    )
+    day = dt.date.today() + dt.timedelta(days=3)
+    made = OldBooking.objects.create(
+        restaurant=old, date=day, time_slot="13:30", client_name="Aiko", source="page"
+    )
+
+    migrate_to_latest()
+
+    restaurant = Restaurant.objects.get(pk=old.pk)
+    booking = Booking.objects.get(pk=made.pk)
+    assert booking.starts_at.astimezone(restaurant.tz).strftime("%Y-%m-%d %H:%M") == (
+        f"{day:%Y-%m-%d} 13:30"
+    )
+    assert booking.ends_at - booking.starts_at == dt.timedelta(minutes=90)
+    assert (restaurant.tables.count(), list(booking.tables.all())) == (0, [])
+    booking_create(restaurant=restaurant, date=day, time_slot="13:30", client_name="Ken")
+    at = {
+        s["time"]: (s["booked"], s["free"]) for s in slots_for_day(restaurant=restaurant, date=day)
+    }
+    assert at["13:30"] == (2, 0)
+    assert at["12:00"] == (0, 2)
