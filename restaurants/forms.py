@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from restaurants.models import MAX_TABLES
+from restaurants.models import MAX_TABLES, Table, VisitLength
 from restaurants.personas import PERSONA_CHOICES
 
 
@@ -69,3 +69,39 @@ class OverrideDeleteForm(forms.Form):
 class SwitchForm(forms.Form):
     restaurant = forms.IntegerField()
     next = forms.CharField(required=False)
+
+
+class TableForm(forms.ModelForm):
+    class Meta:
+        model = Table
+        fields = [
+            "name",
+            "min_seats",
+            "max_seats",
+            "area",
+            "combination_group",
+            "position",
+            "is_active",
+        ]
+
+
+class VisitLengthForm(forms.ModelForm):
+    class Meta:
+        model = VisitLength
+        fields = ["up_to_party", "minutes"]
+
+
+TableFormSet = forms.modelformset_factory(Table, form=TableForm, extra=1, can_delete=True)
+VisitLengthFormSet = forms.modelformset_factory(
+    VisitLength, form=VisitLengthForm, extra=1, can_delete=True
+)
+
+
+class PacingForm(forms.Form):
+    pacing_covers = forms.IntegerField(
+        label=_("Pacing: most guests starting at one time"),
+        required=False,
+        min_value=1,
+        max_value=1000,
+        help_text=_("Keeps the kitchen from 40 covers at 19:00. Empty: no limit."),
+    )

@@ -14,7 +14,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from restaurants.models import Membership, Restaurant, Table, TableCountOverride
+from restaurants.models import Membership, Restaurant, Table, TableCountOverride, VisitLength
 from restaurants.personas import PERSONAS
 
 logger = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ SETTINGS_FIELDS = (
     "opening_time",
     "closing_time",
     "slot_minutes",
+    "pacing_covers",
 )
 
 
@@ -133,6 +134,48 @@ def table_update(*, table: Table, **fields: object) -> Table:
     for name, value in fields.items():
         setattr(table, name, value)
     return _save_table(table)
+
+
+@transaction.atomic
+def floor_save(
+    *,
+    restaurant: Restaurant,
+    tables: list[tuple[Table | None, dict[str, object] | None]],
+    visit_lengths: list[tuple[VisitLength | None, dict[str, object] | None]],
+    pacing_covers: int | None,
+) -> None:
+    """The Settings page's floor in one go, or nothing (ValidationError or TableInUse).
+
+    Each pair is (the row as it was or None for a new one, its fields or None to delete it).
+    Deletions come first, so a name or a party size may move from one row to another.
+    """
+    for table, fields in tables:
+        if table is not None and fields is None:
+            table_delete(table=table)
+    for length, fields in visit_lengths:
+        if length is not None and fields is None:
+            length.delete()
+    for table, fields in tables:
+        if fields is None:
+            continue
+        if table is None:
+            table_create(restaurant=restaurant, **fields)
+        else:
+            table_update(table=table, **fields)
+    for length, fields in visit_lengths:
+        if fields is None:
+            continue
+        length = length or VisitLength(restaurant=restaurant)
+        for name, value in fields.items():
+            setattr(length, name, value)
+        clash = VisitLength.objects.filter(restaurant=restaurant, up_to_party=length.up_to_party)
+        if clash.exclude(pk=length.pk).exists():
+            raise ValidationError(
+                {"up_to_party": [_("Two visit lengths for the same party size.")]}
+            )
+        length.full_clean(exclude=["restaurant"], validate_constraints=False)
+        length.save()
+    restaurant_update_settings(restaurant=restaurant, pacing_covers=pacing_covers)
 
 
 @transaction.atomic

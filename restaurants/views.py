@@ -14,11 +14,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from restaurants.current import PageRequest, choose_restaurant, manager_required
-from restaurants.forms import OverrideDeleteForm, OverrideForm, SettingsForm, SwitchForm
-from restaurants.models import TableCountOverride
+from restaurants.forms import (
+    OverrideDeleteForm,
+    OverrideForm,
+    PacingForm,
+    SettingsForm,
+    SwitchForm,
+    TableFormSet,
+    VisitLengthFormSet,
+)
+from restaurants.models import Table, TableCountOverride, VisitLength
 from restaurants.selectors import restaurant_for_user
 from restaurants.services import (
     SETTINGS_FIELDS,
+    TableInUse,
+    floor_save,
     restaurant_update_settings,
     table_override_delete,
     table_override_set,
@@ -33,7 +43,25 @@ def _overrides(restaurant) -> list[TableCountOverride]:
     )
 
 
-def _render(request, *, form=None, override_form=None) -> HttpResponse:
+def _floor_forms(restaurant, data=None) -> dict:
+    """The floor's three forms: its tables, its visit lengths and its pacing."""
+    tables = Table.objects.filter(restaurant=restaurant)
+    last = tables.order_by("-position").values_list("position", flat=True).first()
+    return {
+        "tables": TableFormSet(
+            data,
+            prefix="tables",
+            queryset=tables,
+            initial=[{"position": 0 if last is None else last + 1}],
+        ),
+        "visits": VisitLengthFormSet(
+            data, prefix="visits", queryset=VisitLength.objects.filter(restaurant=restaurant)
+        ),
+        "pacing": PacingForm(data, initial={"pacing_covers": restaurant.pacing_covers}),
+    }
+
+
+def _render(request, *, form=None, override_form=None, floor=None) -> HttpResponse:
     """The page, with a bound form's errors when a save was refused (200, as Django does)."""
     restaurant = request.restaurant
     if form is None:
@@ -49,6 +77,7 @@ def _render(request, *, form=None, override_form=None) -> HttpResponse:
             "override_form": override_form or OverrideForm(),
             "overrides": _overrides(restaurant),
             "slot_times": restaurant.slot_times(),
+            "floor": floor or _floor_forms(restaurant),
         },
     )
 
@@ -78,6 +107,50 @@ def settings_page(request: PageRequest) -> HttpResponse:
             messages.success(request, _("Settings saved."))
             return redirect("restaurants:settings")
     return _render(request, form=form)
+
+
+def _rows(formset) -> list[tuple[object, dict | None]]:
+    """(row as it was or None, its new fields or None to delete) for each row that changed."""
+    rows = []
+    for form in formset.forms:
+        instance = form.instance if form.instance.pk else None
+        if form in formset.deleted_forms:
+            if instance is not None:
+                rows.append((instance, None))
+        elif form.has_changed():
+            fields = {k: v for k, v in form.cleaned_data.items() if k not in ("id", "DELETE")}
+            rows.append((instance, fields))
+    return rows
+
+
+@require_POST
+@manager_required(**SETTINGS_MANAGERS)
+def floor_update(request: PageRequest) -> HttpResponse:
+    """The floor: tables, visit lengths and pacing, saved together or not at all."""
+    restaurant = request.restaurant
+    floor = _floor_forms(restaurant, request.POST)
+    if all(form.is_valid() for form in floor.values()):
+        try:
+            floor_save(
+                restaurant=restaurant,
+                tables=_rows(floor["tables"]),
+                visit_lengths=_rows(floor["visits"]),
+                pacing_covers=floor["pacing"].cleaned_data["pacing_covers"],
+            )
+        except TableInUse as exc:
+            floor["tables"]._non_form_errors = floor["tables"].error_class([str(exc)])
+        except ValidationError as exc:
+            restaurant.refresh_from_db()
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            target = floor["visits"] if "up_to_party" in errors or "minutes" in errors else None
+            target = target or floor["tables"]
+            target._non_form_errors = target.error_class(
+                [message for messages_ in errors.values() for message in messages_]
+            )
+        else:
+            messages.success(request, _("Floor saved."))
+            return redirect(reverse("restaurants:settings") + "#floor")
+    return _render(request, floor=floor)
 
 
 @require_POST
