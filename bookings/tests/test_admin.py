@@ -67,6 +67,10 @@ def test_manager_edits_only_their_restaurants_settings(
         "info_text": "Terrace open.",
         "table_overrides-TOTAL_FORMS": 1,
         "table_overrides-INITIAL_FORMS": 0,
+        "tables-TOTAL_FORMS": 0,
+        "tables-INITIAL_FORMS": 0,
+        "visit_lengths-TOTAL_FORMS": 0,
+        "visit_lengths-INITIAL_FORMS": 0,
         "table_overrides-0-date": "2030-01-01",
         "table_overrides-0-table_count": 2,
     }

@@ -41,6 +41,10 @@ def test_settings_change_in_admin_is_audited(admin_client, restaurant):
         "info_text": "",
         "table_overrides-TOTAL_FORMS": 0,
         "table_overrides-INITIAL_FORMS": 0,
+        "tables-TOTAL_FORMS": 0,
+        "tables-INITIAL_FORMS": 0,
+        "visit_lengths-TOTAL_FORMS": 0,
+        "visit_lengths-INITIAL_FORMS": 0,
         "memberships-TOTAL_FORMS": 0,
         "memberships-INITIAL_FORMS": 0,
     }
