@@ -63,10 +63,22 @@ def setup_django() -> None:
 # --- Data -----------------------------------------------------------------------------------
 
 
+def create_database() -> None:
+    """Create the benchmark's database when this machine has none yet."""
+    import psycopg
+    from psycopg import sql
+
+    name = DB_URL.rsplit("/", 1)[1]
+    with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as server:
+        if not server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def reset_database() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    create_database()
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     call_command("migrate", verbosity=0)
