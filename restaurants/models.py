@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from restaurants.personas import PERSONA_CHOICES
 
@@ -154,7 +155,9 @@ class Table(models.Model):
     `default_table_count` identical tables, any party at one, a visit of one slot."""
 
     restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="tables")
-    name = models.CharField(_("name"), max_length=40, help_text=_("e.g. 12, Window 3"))
+    name = models.CharField(
+        pgettext_lazy("table", "name"), max_length=40, help_text=_("e.g. 12, Window 3")
+    )
     min_seats = models.PositiveSmallIntegerField(
         _("fewest guests"),
         default=1,

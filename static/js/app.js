@@ -87,6 +87,26 @@
     toast(event.detail.message, event.detail.level);
   });
 
+  // A formset's "add a row" button (the Settings page's tables and visit lengths): a copy of the
+  // formset's empty form, numbered next, and the management form's count raised to match.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-formset-add]");
+    if (!button) return;
+    var prefix = button.dataset.formsetAdd;
+    var form = button.closest("form");
+    var total = form && form.elements.namedItem(prefix + "-TOTAL_FORMS");
+    var rows = form && form.querySelector('[data-formset-rows="' + prefix + '"]');
+    var template = form && form.querySelector('[data-formset-template="' + prefix + '"]');
+    if (!total || !rows || !template) return;
+    var index = Number(total.value);
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    rows.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    var row = rows.lastElementChild;
+    var first = row && row.querySelector("input:not([type=hidden]), select");
+    if (first) first.focus();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var box = dialog();
     if (box) {
