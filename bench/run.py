@@ -49,6 +49,9 @@ SERVER_ENV = {
 }
 RESTAURANTS = 1000
 SLOTS = [f"{h}:00" for h in range(12, 23)]
+# The first restaurants describe their floor: 30 tables in three areas, visit lengths by party.
+DESCRIBED = 50
+LARGEST_PARTY = 6
 
 
 def setup_django() -> None:
@@ -140,6 +143,72 @@ def seed_bookings(total: int) -> None:
         cursor.execute("CHECKPOINT")
 
 
+def describe_floors() -> None:
+    """Give the first 50 restaurants a described floor: 30 tables in a hall, a terrace and a
+    bar (two to six seats; each area a combination group) and visits of 90, 120 and 150
+    minutes by party size."""
+    from restaurants.models import Restaurant, Table, VisitLength
+
+    seats = {"hall": [2, 2, 2, 2, 4, 4, 4, 4, 6, 6], "terrace": [2] * 4 + [4] * 6, "bar": [2] * 10}
+    floor = [(area, n, most) for area, sizes in seats.items() for n, most in enumerate(sizes)]
+    described = list(Restaurant.objects.order_by("id")[:DESCRIBED])
+    Table.objects.bulk_create(
+        Table(
+            restaurant=restaurant,
+            name=f"{area[0].upper()}{n + 1}",
+            max_seats=most,
+            area=area,
+            combination_group=area,
+            position=position,
+        )
+        for restaurant in described
+        for position, (area, n, most) in enumerate(floor)
+    )
+    VisitLength.objects.bulk_create(
+        VisitLength(restaurant=restaurant, up_to_party=up_to, minutes=minutes)
+        for restaurant in described
+        for up_to, minutes in ((2, 90), (4, 120), (None, 150))
+    )
+
+
+def seat_seeded_bookings() -> None:
+    """Give the described floors' bookings that hold no table yet their visit by party size
+    and one table for it, as the engine would have.
+
+    The seeded bookings are one per restaurant, date and hourly slot, and the table is picked
+    by the slot's hour, so the visits of neighbouring slots (at most 150 minutes) are on
+    different tables and no table holds two overlapping visits.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH seated AS (
+                UPDATE bookings_booking b
+                SET ends_at = b.starts_at + make_interval(
+                    mins => CASE WHEN b.party_size <= 2 THEN 90
+                                 WHEN b.party_size <= 4 THEN 120 ELSE 150 END)
+                WHERE b.restaurant_id IN (SELECT DISTINCT restaurant_id FROM restaurants_table)
+                  AND NOT EXISTS (SELECT 1 FROM bookings_bookingtable h WHERE h.booking_id = b.id)
+                RETURNING b.id, b.restaurant_id, b.starts_at, b.ends_at, b.status
+            )
+            INSERT INTO bookings_bookingtable (booking_id, table_id, starts_at, ends_at, active)
+            SELECT seated.id, t.id, seated.starts_at, seated.ends_at,
+                   seated.status <> 'cancelled'
+            FROM seated
+            JOIN LATERAL (
+                SELECT id FROM restaurants_table
+                WHERE restaurant_id = seated.restaurant_id
+                ORDER BY position
+                OFFSET extract(hour FROM seated.starts_at)::int % 30 LIMIT 1
+            ) t ON true
+            """
+        )
+        cursor.execute("VACUUM ANALYZE bookings_booking, bookings_bookingtable")
+        cursor.execute("CHECKPOINT")
+
+
 def bench_user() -> tuple[str, str]:
     """Who the load comes as: a JWT of a superuser for the API (it reads every restaurant's
     slots) and, for the pages, the session of a manager of restaurant 1, as a front desk has."""
@@ -193,10 +262,11 @@ def in_process_costs(token: str, future: str) -> dict[str, float]:
     app = get_wsgi_application()
 
     def request(path: str, method: str = "GET", body: bytes = b"") -> None:
+        path, _, query = path.partition("?")
         environ = {
             "REQUEST_METHOD": method,
             "PATH_INFO": path,
-            "QUERY_STRING": "",
+            "QUERY_STRING": query,
             "SERVER_NAME": "127.0.0.1",
             "SERVER_PORT": str(PORT),
             "SERVER_PROTOCOL": "HTTP/1.1",
@@ -215,14 +285,15 @@ def in_process_costs(token: str, future: str) -> dict[str, float]:
         result.close()
         assert status[0][:1] == "2", (path, status[0])
 
-    def booking_body(n: int) -> bytes:
+    def booking_body(n: int, *, restaurants: int = RESTAURANTS, party: int = 2) -> bytes:
         day = dt.date.today() + dt.timedelta(days=random.randint(1, 300))
         return json.dumps(
             {
-                "restaurant_id": random.randint(1, RESTAURANTS),
+                "restaurant_id": random.randint(1, restaurants),
                 "date": day.isoformat(),
                 "time_slot": random.choice(SLOTS),
                 "client_name": f"In-process {n}",
+                "party_size": party,
             }
         ).encode()
 
@@ -233,11 +304,27 @@ def in_process_costs(token: str, future: str) -> dict[str, float]:
         for d in range(100, 103)
         for r in range(1, RESTAURANTS + 1)
     )
+    by_party = iter(
+        f"/bookings/{r}/{today + dt.timedelta(days=d)}?party_size={party}"
+        for party in range(1, LARGEST_PARTY + 1)
+        for d in range(10, 14)
+        for r in range(1, DESCRIBED + 1)
+    )
+
+    def described_booking(n: int) -> None:
+        body = booking_body(n, restaurants=DESCRIBED, party=random.randint(1, LARGEST_PARTY))
+        request("/bookings", "POST", body)
+
     cases = {
         "`GET /healthz`": (2000, lambda n: request("/healthz")),
         "cached slots read": (2000, lambda n: request(f"/bookings/1/{future}")),
         "uncached slots read": (1000, lambda n: request(next(uncached))),
+        "uncached slots read by party size, described floor": (
+            1000,
+            lambda n: request(next(by_party)),
+        ),
         "`POST /bookings`": (300, lambda n: request("/bookings", "POST", booking_body(n))),
+        "`POST /bookings`, described floor": (300, described_booking),
     }
     costs = {}
     for name, (count, call) in cases.items():
@@ -329,9 +416,11 @@ def wrk(
     script: str = "",
     headers: dict[str, str] | None = None,
     env: dict[str, str] | None = None,
+    before_run=None,
 ) -> Result:
     """`runs` measured runs after a warm-up; the run with the median requests/s is kept, with
-    the lowest and highest requests/s of all of them (this machine's runs vary)."""
+    the lowest and highest requests/s of all of them (this machine's runs vary). `before_run`
+    is called before each measured run (e.g. to empty the cache)."""
     cmd = [
         "wrk",
         "-t2",
@@ -357,6 +446,8 @@ def wrk(
     )
     results = []
     for run in range(runs):
+        if before_run:
+            before_run()
         out = subprocess.run(
             [*cmd, f"{BASE}{path}"],
             capture_output=True,
@@ -438,7 +529,9 @@ def main() -> None:
     print("seeding 1,000 restaurants and 1,000 bookings", flush=True)
     reset_database()
     seed_restaurants()
+    describe_floors()
     seed_bookings(1000)
+    seat_seeded_bookings()
     token, session = bench_user()
     auth = {"Authorization": f"Bearer {token}"}
     future = (dt.date.today() + dt.timedelta(days=7)).isoformat()
@@ -461,6 +554,7 @@ def main() -> None:
     print(f"seeding to {args.bookings:,} bookings", flush=True)
     t = time.monotonic()
     seed_bookings(args.bookings)
+    seat_seeded_bookings()
     seed_seconds = time.monotonic() - t
 
     print("measuring one request in one process", flush=True)
@@ -497,6 +591,24 @@ def main() -> None:
             runs=args.runs,
             script="book.lua",
             env=lua_env,
+        )
+        described = {**lua_env, "BENCH_RESTAURANTS": str(DESCRIBED)}
+        by_party = wrk(
+            "slots read by party size, uncached (described floor)",
+            "/",
+            seconds=secs,
+            runs=args.runs,
+            script="uncached.lua",
+            env={**described, "BENCH_PARTY": str(LARGEST_PARTY)},
+            before_run=flush_redis,
+        )
+        described_booking = wrk(
+            "`POST /bookings`, described floor",
+            "/bookings",
+            seconds=secs,
+            runs=args.runs,
+            script="book.lua",
+            env={**described, "BENCH_PARTY": str(LARGEST_PARTY)},
         )
         cookie = {"Cookie": f"sessionid={session}"}
         partial = wrk(
@@ -562,7 +674,7 @@ def main() -> None:
 
     write_report(
         ceiling=ceiling,
-        rows=[cached, uncached, booking, partial, page],
+        rows=[cached, uncached, booking, by_party, described_booking, partial, page],
         small=small_uncached,
         large=uncached,
         memory=memory,
@@ -654,10 +766,16 @@ from that one run, which took {total_seconds / 60:.1f} minutes.
   PostgreSQL and Redis on the same machine, static files by whitenoise.
 - Load: `wrk -t2 -c32 -d{seconds}s --latency` from a second process on loopback (Lua scripts in
   `bench/lua/`), so the load generator shares the two cores with the server.
-- Data: 1,000 restaurants with 5 tables and 11 hourly slots; {bookings:,} bookings spread over
-  390 days (seeded in {seed_seconds:.0f} s). The uncached reads each ask for a restaurant and date
-  not asked before (Redis flushed first), so every one goes to PostgreSQL. `POST /bookings` books
-  random future slots of random restaurants (a 409 for a full slot would count as non-2xx).
+- Data: 1,000 restaurants with 11 hourly slots; {bookings:,} bookings spread over 390 days
+  (seeded in {seed_seconds:.0f} s). Restaurants 1 to {DESCRIBED} have a described floor: 30 tables
+  in three areas (hall, terrace, bar; two to six seats; each area a combination group), visits
+  of 90, 120 and 150 minutes by party size, and each booking holding a table for its visit; the
+  other {RESTAURANTS - DESCRIBED:,} keep the brief's floor of 5 identical tables. The uncached reads each
+  ask for a restaurant and date (and party size) not asked before (Redis flushed first), so
+  every one goes to PostgreSQL; by party size they read the described floors' next 89 days.
+  `POST /bookings` books random future slots of random restaurants, a party of 2, or on the
+  described floors a party of 1 to {LARGEST_PARTY} that the engine seats (a 409 for a full slot
+  would count as non-2xx).
 - Each endpoint is measured {runs} times after a warm-up; the run with the median requests/s is
   shown, with the range of all {runs}: runs on this machine differ by up to a factor of two.
 
@@ -723,6 +841,13 @@ share of the two cores whatever the endpoint. What each request costs beyond `/h
   validation and the audit entry take the time in the table above,
   on two cores that PostgreSQL and wrk share. Sync workers, measured by hand on the same data,
   booked up to about 245/s; the rest of the gap is the GIL that a worker's 32 threads share.
+- **On a described floor.** A read by party size reads the day's counts and override, the
+  tables, the visit lengths and the day's held visits (at most six statements, asserted in
+  `bookings/tests/test_floor.py`, whatever the number of slots), then runs the seating engine
+  (`bookings/availability/seating.py`, pure Python) once per slot over those rows. A booking there is the same transaction as on the brief's floor,
+  with the day's visits read under the lock in place of the slot's count, the engine's pick,
+  and one more insert (the table it holds), which PostgreSQL checks against the exclusion
+  constraint on table and time range.
 - **Pages.** The full bookings page renders the calendar, the slot list and the day's bookings
   with the layout; the slot-list partial renders one of them.
 
