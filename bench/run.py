@@ -770,9 +770,10 @@ from that one run, which took {total_seconds / 60:.1f} minutes.
   (seeded in {seed_seconds:.0f} s). Restaurants 1 to {DESCRIBED} have a described floor: 30 tables
   in three areas (hall, terrace, bar; two to six seats; each area a combination group), visits
   of 90, 120 and 150 minutes by party size, and each booking holding a table for its visit; the
-  other {RESTAURANTS - DESCRIBED:,} keep the brief's floor of 5 identical tables. The uncached reads each
-  ask for a restaurant and date (and party size) not asked before (Redis flushed first), so
-  every one goes to PostgreSQL; by party size they read the described floors' next 89 days.
+  other {RESTAURANTS - DESCRIBED:,} keep the brief's floor of 5 identical tables. The uncached
+  reads each ask for a restaurant and date (and party size) not asked before (Redis flushed
+  first), so every one goes to PostgreSQL;
+  by party size they read the described floors' next 89 days.
   `POST /bookings` books random future slots of random restaurants, a party of 2, or on the
   described floors a party of 1 to {LARGEST_PARTY} that the engine seats (a 409 for a full slot
   would count as non-2xx).
@@ -844,7 +845,8 @@ share of the two cores whatever the endpoint. What each request costs beyond `/h
 - **On a described floor.** A read by party size reads the day's counts and override, the
   tables, the visit lengths and the day's held visits (at most six statements, asserted in
   `bookings/tests/test_floor.py`, whatever the number of slots), then runs the seating engine
-  (`bookings/availability/seating.py`, pure Python) once per slot over those rows. A booking there is the same transaction as on the brief's floor,
+  (`bookings/availability/seating.py`, pure Python) once per slot over those rows. A booking
+  there is the same transaction as on the brief's floor,
   with the day's visits read under the lock in place of the slot's count, the engine's pick,
   and one more insert (the table it holds), which PostgreSQL checks against the exclusion
   constraint on table and time range.
