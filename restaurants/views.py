@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -197,8 +197,10 @@ def switch_restaurant(request: HttpRequest) -> HttpResponse:
     else:
         choose_restaurant(request, restaurant)
     next_url = form.data.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
+    # Back to a page of this site only: a path of ours, never a bare word (which `redirect` would
+    # take for a view name) or another host.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("bookings:day")
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)
