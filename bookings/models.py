@@ -5,6 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from restaurants.models import Restaurant
@@ -168,8 +170,39 @@ class Booking(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
-    def can_change_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.status, ())
+    # What may happen only on the booking's own day, in the restaurant's time zone: a guest is
+    # seated, finishes or fails to come on the day of the visit, never before nor after it.
+    SAME_DAY_STATUSES = (Status.SEATED, Status.COMPLETED, Status.NO_SHOW)
+
+    def can_change_to(self, status: str, *, today: dt.date | None = None) -> bool:
+        return self.status_refusal(status, today=today) is None
+
+    def allowed_statuses(self, *, today: dt.date | None = None) -> list[str]:
+        """The statuses a host may move this booking to now, in the order of its life."""
+        today = today or self.restaurant.today()
+        return [s for s in self.Status.values if self.can_change_to(s, today=today)]
+
+    def status_refusal(self, status: str, *, today: dt.date | None = None) -> str | None:
+        """Why this booking may not become `status` now (a sentence for the host), or None.
+
+        The day decides as much as the order: a booking of a later day may only be cancelled
+        (or a cancel undone), one of a past day no longer changes, and seated, completed and
+        no-show happen on its own day; completed only after seated.
+        """
+        if status not in self.TRANSITIONS.get(self.status, ()):
+            return gettext("A %(old)s booking cannot become %(new)s.") % {
+                "old": self.get_status_display().lower(),
+                "new": self.Status(status).label.lower(),
+            }
+        today = today or self.restaurant.today()
+        if self.date < today:
+            return gettext("This booking's day has passed; its status no longer changes.")
+        if self.date > today and status in self.SAME_DAY_STATUSES:
+            return gettext(
+                "Seated, completed and no-show are for the booking's own day; this one is on "
+                "%(date)s: it can only be edited or cancelled before then."
+            ) % {"date": date_format(self.date, "DATE_FORMAT")}
+        return None
 
 
 class BookingTable(models.Model):

@@ -270,15 +270,8 @@ def _set_status(booking: Booking, status: str) -> Booking:
         locked = _locked_booking(booking)
         if status == locked.status:
             return _bring_up_to_date(booking, locked)
-        if not locked.can_change_to(status):
-            raise BookingInvalid(
-                "status",
-                _("A %(old)s booking cannot become %(new)s.")
-                % {
-                    "old": locked.get_status_display().lower(),
-                    "new": Booking.Status(status).label.lower(),
-                },
-            )
+        if refusal := locked.status_refusal(status):
+            raise BookingInvalid("status", refusal)
         was_active = locked.is_active
         seated = None
         if not was_active and status in Booking.ACTIVE_STATUSES:

@@ -194,12 +194,13 @@ def test_cancelling_asks_first_and_frees_a_table(page, host, restaurant, tomorro
     assert booking.status == Booking.Status.CANCELLED
 
 
-def test_seating_a_guest_by_keyboard(page, host, restaurant, tomorrow):
+def test_seating_a_guest_by_keyboard(service_day, page, host, restaurant):
+    # Today's booking: a guest is seated on the booking's own day.
     booking = booking_create(
-        restaurant=restaurant, date=tomorrow, time_slot="20:00", client_name="Lev"
+        restaurant=restaurant, date=service_day, time_slot="20:00", client_name="Lev"
     )
     sign_in(page)
-    open_day(page, tomorrow)
+    open_day(page, service_day)
     row = page.locator(f'[data-booking="{booking.pk}"]')
     row.get_by_role("button", name="Seated").focus()
     page.keyboard.press("Enter")

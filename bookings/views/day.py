@@ -62,8 +62,9 @@ def slot_rows(restaurant: Restaurant, date: dt.date) -> dict:
 
 def _bookings_context(restaurant: Restaurant, date: dt.date) -> dict:
     bookings = list(bookings_for_day(restaurant=restaurant, date=date))
+    today = restaurant.today()
     for booking in bookings:
-        booking.actions = [a for a in ACTIONS if booking.can_change_to(a.status)]
+        booking.actions = [a for a in ACTIONS if booking.can_change_to(a.status, today=today)]
     active = [b for b in bookings if b.is_active]
     return {
         "bookings": bookings,
