@@ -78,6 +78,7 @@ class Booking(models.Model):
         API = "api", _("API")
         ASSISTANT = "assistant", _("AI host")
         ADMIN = "admin", _("Admin")
+        WALK_IN = "walk_in", _("Walk-in")
 
     # The bookings that hold a table. Cancelled and no-show ones free it.
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.SEATED, Status.COMPLETED)
@@ -254,3 +255,51 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WaitlistEntry(models.Model):
+    """A party waiting for a table today, in order of arrival (`created_at`).
+
+    Its quote is the wait the host told it on arrival, in minutes (null: no table was expected
+    to free up that day). Seated from the list, it becomes a walk-in booking (`booking`).
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        SEATED = "seated", _("Seated")
+        LEFT = "left", _("Left")
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="waitlist")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=CLIENT_NAME_MAX)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, default="")
+    party_size = models.PositiveSmallIntegerField(
+        _("party size"), validators=[MinValueValidator(1), MaxValueValidator(PARTY_SIZE_MAX)]
+    )
+    notes = models.TextField(_("notes"), blank=True, default="", max_length=NOTES_MAX)
+    quoted_minutes = models.PositiveSmallIntegerField(_("quoted wait, minutes"), null=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    booking = models.OneToOneField(
+        Booking,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waitlist_entry",
+        verbose_name=_("booking"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("arrived"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist")
+        indexes = [models.Index(fields=["restaurant", "date", "status"], name="waitlist_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.party_size})"

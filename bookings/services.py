@@ -409,3 +409,78 @@ def _update(
         if moves:
             changes.bookings_changed(restaurant_id=restaurant.pk, dates=[old_date, locked.date])
     return _bring_up_to_date(booking, locked)
+
+
+def booking_walk_in(
+    *,
+    restaurant: Restaurant,
+    party_size: int,
+    client_name: str = "",
+    phone: str = "",
+    notes: str = "",
+    created_by: AbstractBaseUser | None = None,
+) -> Booking:
+    """Seat a party that walked in, now, at the best free table for its visit length.
+
+    The booking is today's, in the slot running now, its visit from this minute (on the v1
+    floor, to the slot's end); status seated, source walk-in. SlotFull (409) when no table is
+    free for the whole visit (the host then offers the waitlist); BookingInvalid outside the
+    opening hours. An unnamed party is booked as "Walk-in".
+    """
+    name = clean_guest_name(client_name.strip() or _("Walk-in"))
+    party_size = clean_party_size(party_size)
+    phone = normalize_phone(phone, country=restaurant.country)
+    notes = clean_notes(notes)
+    now = restaurant.now().replace(second=0, microsecond=0)
+    time_slot = availability.current_slot(restaurant=restaurant, now=now)
+    if time_slot is None:
+        raise BookingInvalid("time_slot", _("Walk-ins are seated during the opening hours."))
+    date = now.date()
+    try:
+        with transaction.atomic():
+            has_tables = availability.lock_restaurant(restaurant.pk)
+            described = floor.load_floor(restaurant=restaurant, date=date) if has_tables else None
+            if described is None:
+                availability.check_free_table(restaurant=restaurant, date=date, time_slot=time_slot)
+                visit = _v1_visit(restaurant, date, time_slot)
+                seated = floor.Seating(tables=(), starts_at=now, ends_at=visit.ends_at)
+            else:
+                try:
+                    seated = floor.seat(
+                        described,
+                        time_slot=time_slot,
+                        party_size=party_size,
+                        starts=described.minute(now),
+                    )
+                except SlotFull:
+                    raise SlotFull(
+                        _("No table is free now for %(party)d.") % {"party": party_size}
+                    ) from None
+            # An unnamed party without a phone is nobody's visit in the guest book.
+            guest = (
+                guest_link_or_create(restaurant=restaurant, name=name, phone=phone)
+                if client_name.strip() or phone
+                else None
+            )
+            booking = Booking.objects.create(
+                restaurant=restaurant,
+                guest=guest,
+                date=date,
+                time_slot=time_slot,
+                starts_at=seated.starts_at,
+                ends_at=seated.ends_at,
+                client_name=name,
+                party_size=party_size,
+                phone=phone,
+                notes=notes,
+                status=Booking.Status.SEATED,
+                source=Booking.Source.WALK_IN,
+                created_by=created_by if created_by and created_by.is_authenticated else None,
+            )
+            floor.hold_tables(booking, seated.tables, fresh=True)
+            changes.bookings_changed(restaurant_id=restaurant.pk, dates=[date])
+    except IntegrityError as exc:
+        if floor.is_table_overlap(exc):
+            raise floor.overlap_refusal(date, time_slot) from None
+        raise
+    return booking
