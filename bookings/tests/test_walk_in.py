@@ -77,9 +77,9 @@ def test_walk_in_on_the_v1_floor_takes_one_of_the_slots_tables(restaurant, eveni
 
 
 def test_walk_in_outside_the_hours_is_refused(restaurant):
-    with time_machine.travel(dt.datetime.combine(DAY, dt.time(9, 0), tzinfo=restaurant.tz)):
-        with pytest.raises(BookingInvalid) as exc:
-            booking_walk_in(restaurant=restaurant, party_size=2)
+    morning = dt.datetime.combine(DAY, dt.time(9, 0), tzinfo=restaurant.tz)
+    with time_machine.travel(morning), pytest.raises(BookingInvalid) as exc:
+        booking_walk_in(restaurant=restaurant, party_size=2)
     assert exc.value.field == "time_slot"
     assert Booking.objects.count() == 0
 
