@@ -279,7 +279,7 @@ def quoted_wait(*, restaurant: Restaurant, party_size: int) -> int | None:
             start = restaurant.slot_start(date, slot["time"])
             if restaurant.slot_has_ended(date, slot["time"]) or not slot["available"]:
                 continue
-            return max(0, int((start - now).total_seconds() // 60))
+            return max(0, -int((now - start).total_seconds() // 60))  # whole minutes, up
         return None
     minute_now = layout.minute(now)
     opening = layout.slot_minute(times[0])

@@ -104,6 +104,10 @@ def day(request: PageRequest) -> HttpResponse:
         context.update(slot_rows(restaurant, date))
     if part in ("page", "day-view", "day-bookings"):
         context.update(_bookings_context(restaurant, date))
+    if part == "page":
+        from bookings.waitlist.views import desk_context
+
+        context.update(desk_context(request))
     template = "bookings/day.html" if part == "page" else f"bookings/day.html#{part}"
     response = render(request, template, context)
     # The same URL answers a whole page or one part: caches must keep them apart.
