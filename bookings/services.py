@@ -14,6 +14,7 @@ from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import availability, changes
@@ -285,15 +286,50 @@ def _set_status(booking: Booking, status: str) -> Booking:
                 prefer=_own_tables(locked) if has_tables else None,
                 has_tables=has_tables,
             )
+        elif has_tables and locked.status == Booking.Status.COMPLETED:
+            # Back to seated: the rest of its visit again, at its own tables if still free.
+            seated = _visit_again(locked)
+        old_status = locked.status
         locked.status = status
         fields = ["status", "updated_at"]
         if seated is not None:
             fields += _hold(locked, seated)
         elif was_active and not locked.is_active:
             BookingTable.objects.filter(booking=locked).update(active=False)
+        elif has_tables and status == Booking.Status.COMPLETED and old_status != status:
+            fields += _end_visit_now(locked)
         locked.save(update_fields=fields)
         changes.bookings_changed(restaurant_id=locked.restaurant_id, dates=[locked.date])
     return _bring_up_to_date(booking, locked)
+
+
+def _end_visit_now(booking: Booking) -> list[str]:
+    """Guests who leave before their visit's end free its tables from now on (a described
+    floor's visits hold tables by time; the v1 floor counts the slot's bookings)."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    if now >= booking.ends_at:
+        return []
+    booking.ends_at = max(now, booking.starts_at)
+    BookingTable.objects.filter(booking=booking).update(ends_at=booking.ends_at)
+    return ["ends_at"]
+
+
+def _visit_again(booking: Booking) -> floor.Seating | None:
+    """A completed booking seated again: its whole visit from its start, at its own tables
+    (SlotFull when they were taken since it ended)."""
+    described = floor.load_floor(restaurant=booking.restaurant, date=booking.date)
+    own = _own_tables(booking)
+    if described is None or not own:
+        return None
+    return floor.seat(
+        described,
+        time_slot=booking.time_slot,
+        party_size=booking.party_size,
+        table_ids=own,
+        override_size=True,  # they sat there already
+        exclude_booking=booking.pk,
+        starts=described.minute(booking.starts_at),
+    )
 
 
 def booking_cancel(*, booking: Booking) -> Booking:

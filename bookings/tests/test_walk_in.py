@@ -90,3 +90,32 @@ def test_walk_in_with_a_bad_party_size_is_refused(restaurant, evening, size, fie
         booking_walk_in(restaurant=restaurant, party_size=size)
     assert exc.value.field == field
     assert Booking.objects.count() == 0
+
+
+def test_completing_early_frees_the_table_for_the_next_walk_in(restaurant, evening):
+    from bookings.services import booking_set_status
+
+    describe_floor(restaurant)
+    parties = [booking_walk_in(restaurant=restaurant, party_size=n) for n in (6, 4, 2, 2)]
+    with pytest.raises(SlotFull):
+        booking_walk_in(restaurant=restaurant, party_size=2)
+    booking_set_status(booking=parties[2], status=Booking.Status.COMPLETED)  # H1 leaves
+    assert parties[2].ends_at.astimezone(restaurant.tz).time() == dt.time(19, 10)
+    after = booking_walk_in(restaurant=restaurant, party_size=2, client_name="Next")
+    assert tables_of(after) == ["H1"]
+    # Undoing that completion needs H1 again: it is taken now.
+    with pytest.raises(SlotFull):
+        booking_set_status(booking=parties[2], status=Booking.Status.SEATED)
+    assert Booking.objects.get(pk=parties[2].pk).status == Booking.Status.COMPLETED
+
+
+def test_undoing_a_completion_gives_the_visit_back(restaurant, evening):
+    from bookings.services import booking_set_status
+
+    describe_floor(restaurant)
+    party = booking_walk_in(restaurant=restaurant, party_size=2)
+    booking_set_status(booking=party, status=Booking.Status.COMPLETED)
+    booking_set_status(booking=party, status=Booking.Status.SEATED)
+    party.refresh_from_db()
+    assert party.ends_at - party.starts_at == dt.timedelta(minutes=90)
+    assert tables_of(party) == ["H1"]
