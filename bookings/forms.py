@@ -208,6 +208,8 @@ class BookingEditForm(forms.Form):
     )
 
     def __init__(self, *args, restaurant: Restaurant, **kwargs) -> None:
+        # Its own ids: the page may hold the booking dialog's and the desk's forms too.
+        kwargs.setdefault("auto_id", "panel_%s")
         super().__init__(*args, **kwargs)
         self.fields["time_slot"].choices = [(t, t) for t in restaurant.slot_times()]
         tables = Table.objects.filter(restaurant=restaurant, is_active=True)
@@ -223,6 +225,10 @@ class BookingEditForm(forms.Form):
 class WalkInForm(forms.Form):
     """A party that walked in: how many, and a name if they gave one."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "walk_in_%s")
+        super().__init__(*args, **kwargs)
+
     party_size = forms.IntegerField(
         label=_("Party size"), min_value=1, max_value=PARTY_SIZE_MAX, initial=2
     )
@@ -233,6 +239,10 @@ class WalkInForm(forms.Form):
 
 class WaitlistForm(forms.Form):
     """A party joining the waitlist. `waitlist_add` checks it; errors appear beside fields."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "waitlist_%s")
+        super().__init__(*args, **kwargs)
 
     name = forms.CharField(label=_("Name"), required=False, max_length=CLIENT_NAME_MAX * 2)
     phone = phone_field()

@@ -49,21 +49,21 @@ def test_sign_in_then_the_sidebar_in_english_and_russian(page, host):
     sign_in(page)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Bookings", "Settings", "Dashboard", "Guests", "Assistant"]
+        ["Bookings", "Timeline", "Settings", "Dashboard", "Guests", "Assistant"]
     )
     expect(page.get_by_test_id("restaurant-name")).to_have_text("Blue Door")
 
     page.get_by_role("button", name="Русский").click()
     nav = page.get_by_role("navigation", name="Главное меню")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Бронирования", "Настройки", "Сводка", "Гости", "Ассистент"]
+        ["Бронирования", "Таймлайн", "Настройки", "Сводка", "Гости", "Ассистент"]
     )
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.locator("#slots-title")).to_contain_text("Слоты")
 
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(
-        ["Bookings", "Settings", "Dashboard", "Guests", "Assistant"]
+        ["Bookings", "Timeline", "Settings", "Dashboard", "Guests", "Assistant"]
     )
 
 

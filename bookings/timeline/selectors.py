@@ -123,5 +123,5 @@ def day_timeline(*, restaurant: Restaurant, date: dt.date) -> Timeline:
         hours=hours,
         now_left=now_left,
         # Room for each slot's label and a bar's name: the box scrolls, the page does not.
-        width_rem=max(40, len(times) * 6),
+        width_rem=max(36, len(times) * 5),
     )
