@@ -21,8 +21,13 @@ def waitlist_for_day(
     ).select_related("booking")
     if waiting_only:
         qs = qs.filter(status=WaitlistEntry.Status.WAITING)
+    return with_waits(list(qs.order_by("created_at", "id")))
+
+
+def with_waits(entries: list[WaitlistEntry]) -> list[WaitlistEntry]:
+    """Each entry with `waited_minutes` (until now, or until it was seated or left) and
+    `over_quote` (still waiting past its quote)."""
     now = timezone.now()
-    entries = list(qs.order_by("created_at", "id"))
     for entry in entries:
         until = entry.resolved_at or now
         entry.waited_minutes = max(0, int((until - entry.created_at).total_seconds() // 60))
