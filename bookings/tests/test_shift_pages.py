@@ -50,10 +50,11 @@ def test_timeline_shows_tables_by_area_and_bars_with_name_size_status(
     assert f'data-booking="{walk_in.pk}" data-status="seated"' in h1
     assert 'data-testid="now-line"' in html
     # Free cells book that table at that time; taken and past ones are not offered.
-    assert f'slot=21:00&amp;table={tables["H1"].pk}"' in html
-    assert f'slot=19:00&amp;table={tables["H1"].pk}"' not in html
-    assert f'slot=18:00&amp;table={tables["T6"].pk}"' not in html  # over
-    assert f'slot=20:00&amp;table={tables["H4"].pk}"' not in h4
+    assert f'table={tables["H1"].pk}&amp;slot=21:00"' in html
+    assert f'table={tables["H1"].pk}&amp;slot=19:00"' not in html
+    assert f'table={tables["T6"].pk}&amp;slot=18:00"' not in html  # over
+    assert f'table={tables["H4"].pk}&amp;slot=20:00"' not in h4
+    assert f'table={tables["T6"].pk}&amp;slot=19:00"' in html  # running, and free
 
 
 def test_timeline_of_another_day_has_no_now_line_and_cancelled_bookings_no_bar(
@@ -363,3 +364,22 @@ def test_live_poll_reads_no_database_beyond_the_session(
 
 def test_live_poll_signed_out_is_401(client):
     assert client.get("/app/live/").status_code == 401
+
+
+def test_timeline_escapes_what_guests_type(evening, host_client, restaurant):
+    describe_floor(restaurant)
+    book(restaurant, DAY, name='<b>Eve</b> "x"')
+    html = host_client.get("/app/timeline/").content.decode()
+    assert "<b>Eve</b>" not in html
+    assert "&lt;b&gt;Eve&lt;/b&gt; &quot;x&quot;" in html
+
+
+def test_timeline_page_queries_do_not_grow_with_bookings(
+    evening, host_client, restaurant, django_assert_max_num_queries
+):
+    describe_floor(restaurant)
+    for n, time in enumerate(["19:00", "20:00", "21:00", "22:00"]):
+        book(restaurant, DAY, time, name=f"Guest {n}")
+    host_client.get("/app/timeline/")
+    with django_assert_max_num_queries(14):
+        host_client.get("/app/timeline/")

@@ -37,6 +37,7 @@ class Row:
     table: Table
     bars: list[Bar] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
+    html: str = ""
 
 
 @dataclass
@@ -70,51 +71,63 @@ def day_timeline(*, restaurant: Restaurant, date: dt.date) -> Timeline:
         return Timeline(date, False, bookings, [], [], None, 0)
 
     step = restaurant.slot_minutes
-    start = layout.slot_minute(times[0])
+    # Minutes from the date's local midnight, computed once per visit: the slow part here is
+    # time-zone arithmetic, not the few rows.
+    midnight = layout.midnight
+
+    def minute_of(moment: dt.datetime) -> int:
+        return int((moment - midnight).total_seconds() // 60)
+
+    slot_minutes = [layout.slot_minute(time) for time in times]
+    start = slot_minutes[0]
     active = [b for b in bookings if b.is_active]
-    end = max([layout.slot_minute(times[-1]) + step, *(layout.minute(b.ends_at) for b in active)])
+    spans = {b.pk: (minute_of(b.starts_at), minute_of(b.ends_at)) for b in active}
+    end = max([slot_minutes[-1] + step, *(e for _, e in spans.values())])
     span = end - start
     now = restaurant.now()
     today = now.date()
+    now_minute = minute_of(now)
 
     open_ids = {t.id for t in layout.tables}
     tables = [t for t in Table.objects.filter(restaurant=restaurant) if t.id in open_ids]
     rows = {t.id: Row(table=t) for t in tables}
     for booking in active:
-        b_start, b_end = layout.minute(booking.starts_at), layout.minute(booking.ends_at)
+        b_start, b_end = spans[booking.pk]
+        bar = Bar(
+            booking=booking,
+            left=_pct(b_start, start, span),
+            width=round((b_end - b_start) * 100 / span, 3),
+            starts=f"{b_start // 60 % 24:02d}:{b_start % 60:02d}",
+            ends=f"{b_end // 60 % 24:02d}:{b_end % 60:02d}",
+        )
         for table in booking.tables.all():
             if table.id in rows:
-                rows[table.id].bars.append(
-                    Bar(
-                        booking=booking,
-                        left=_pct(b_start, start, span),
-                        width=round((b_end - b_start) * 100 / span, 3),
-                        starts=booking.starts_at.astimezone(restaurant.tz).strftime("%H:%M"),
-                        ends=booking.ends_time,
-                    )
-                )
-    hours = []
-    for time in times:
-        minute = layout.slot_minute(time)
-        hours.append(Cell(time, _pct(minute, start, span), round(step * 100 / span, 3), True))
+                rows[table.id].bars.append(bar)
+    width = round(step * 100 / span, 3)
+    hours = [
+        Cell(time, _pct(minute, start, span), width, True)
+        for time, minute in zip(times, slot_minutes, strict=True)
+    ]
+    # A slot is over once it has ended (as `Restaurant.slot_has_ended` says).
+    if date < today:
+        first_open = end
+    elif date > today:
+        first_open = 0
+    else:
+        first_open = now_minute - step + 1
     for row in rows.values():
-        held = [
-            (layout.minute(b.booking.starts_at), layout.minute(b.booking.ends_at)) for b in row.bars
-        ]
-        for hour in hours:
-            minute = layout.slot_minute(hour.time)
-            over = date < today or (date == today and restaurant.slot_has_ended(date, hour.time))
+        held = [spans[b.booking.pk] for b in row.bars]
+        for hour, minute in zip(hours, slot_minutes, strict=True):
             taken = any(s < minute + step and minute < e for s, e in held)
-            row.cells.append(Cell(hour.time, hour.left, hour.width, not over and not taken))
+            free = minute >= first_open and not taken
+            row.cells.append(Cell(hour.time, hour.left, hour.width, free))
 
     areas: dict[str, list[Row]] = {}
     for table in tables:
         areas.setdefault(table.area, []).append(rows[table.id])
     now_left = None
-    if date == today:
-        minute = layout.minute(now)
-        if start <= minute <= end:
-            now_left = _pct(minute, start, span)
+    if date == today and start <= now_minute <= end:
+        now_left = _pct(now_minute, start, span)
     return Timeline(
         date=date,
         described=True,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from bookings.forms import parse_date
+from bookings.timeline.html import write_tracks
 from bookings.timeline.selectors import day_timeline
 from bookings.waitlist.views import desk_context
 from restaurants.current import PageRequest, restaurant_required
@@ -28,8 +29,10 @@ def timeline(request: PageRequest) -> HttpResponse:
     date = parse_date(request.GET.get("date")) or today
     if abs((date - today).days) > 800:
         date = today
+    board = day_timeline(restaurant=restaurant, date=date)
+    write_tracks([row for area in board.areas for row in area.rows], date=date)
     context = {
-        "timeline": day_timeline(restaurant=restaurant, date=date),
+        "timeline": board,
         "date": date,
         "today": today,
         "is_today": date == today,
