@@ -123,3 +123,10 @@ def test_bad_input_is_refused_naming_the_field(restaurant, fields, field):
         waitlist_add(restaurant=restaurant, **fields)
     assert exc.value.field == field
     assert not WaitlistEntry.objects.exists()
+
+
+def test_admin_lists_the_waitlist_read_only(admin_client, restaurant):
+    waitlist_add(restaurant=restaurant, name="Olga", party_size=2)
+    page = admin_client.get("/admin/bookings/waitlistentry/")
+    assert page.status_code == 200 and "Olga" in page.content.decode()
+    assert admin_client.get("/admin/bookings/waitlistentry/add/").status_code == 403
