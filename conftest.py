@@ -101,6 +101,19 @@ def tomorrow(restaurant) -> dt.date:
     return restaurant.today() + dt.timedelta(days=1)
 
 
+@pytest.fixture
+def service_day(restaurant):
+    """Today, with the clock at 10:00 in the restaurant and running: every slot of the day is
+    still to come, so its bookings may be made, seated, completed or marked no-show whenever
+    the tests run. Ask for it before any fixture that signs in (a token is stamped with the
+    clock it was made by)."""
+    import time_machine
+
+    start = dt.datetime.combine(restaurant.today(), dt.time(10, 0), tzinfo=restaurant.tz)
+    with time_machine.travel(start, tick=True):
+        yield start.date()
+
+
 PASSWORD = "s3cret-pass-word"
 
 

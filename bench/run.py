@@ -888,6 +888,10 @@ make bench                     # BENCH_DB_URL / BENCH_REDIS_URL to use other ser
 ```
 """
     REPORT.parent.mkdir(exist_ok=True)
+    # The live updates' section is written by bench/live_poll.py: keep it.
+    marker = "<!-- live updates: bench/live_poll.py -->"
+    if REPORT.exists() and marker in (old := REPORT.read_text()):
+        text = text.rstrip("\n") + "\n\n" + marker + old.split(marker, 1)[1]
     REPORT.write_text(text)
 
 

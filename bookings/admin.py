@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from bookings.exceptions import BookingInvalid, SlotFull
-from bookings.models import Booking, Guest
+from bookings.models import Booking, Guest, WaitlistEntry
 from bookings.services import booking_set_status, booking_update
 from restaurants.admin import ManagerAccessMixin
 
@@ -106,3 +106,20 @@ class GuestAdmin(ManagerAccessMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ManagerAccessMixin, admin.ModelAdmin):
+    """The waitlist is kept at the front desk (the timeline's desk and the API), where waits are
+    quoted and parties seated through the booking core; here it is read."""
+
+    list_display = ["name", "party_size", "date", "status", "quoted_minutes", "created_at"]
+    list_filter = ["status", "date"]
+    search_fields = ["name", "phone"]
+    ordering = ["-date", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

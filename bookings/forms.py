@@ -175,3 +175,78 @@ class ExportRangeForm(forms.Form):
     @classmethod
     def from_query(cls, query) -> ExportRangeForm:
         return cls({"start": query.get("from", ""), "end": query.get("to", "")})
+
+
+class BookingEditForm(forms.Form):
+    """A booking's details in its panel. `booking_update` checks them and the move; its
+    messages appear beside the field they are about."""
+
+    client_name = forms.CharField(
+        label=_("Guest name"), required=False, max_length=CLIENT_NAME_MAX * 2
+    )
+    phone = phone_field()
+    email = email_field()
+    party_size = forms.IntegerField(label=_("Party size"), min_value=1, max_value=PARTY_SIZE_MAX)
+    date = forms.DateField(
+        label=_("Date"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    time_slot = forms.ChoiceField(label=_("Time"))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    tables = forms.ModelMultipleChoiceField(
+        label=_("Tables"),
+        queryset=Table.objects.none(),
+        required=False,
+        help_text=_("Leave as it is to keep them while they fit; pick others to move the party."),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    override_size = forms.BooleanField(
+        label=_("Seat them there even if the seats do not fit the party"), required=False
+    )
+
+    def __init__(self, *args, restaurant: Restaurant, **kwargs) -> None:
+        # Its own ids: the page may hold the booking dialog's and the desk's forms too.
+        kwargs.setdefault("auto_id", "panel_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["time_slot"].choices = [(t, t) for t in restaurant.slot_times()]
+        tables = Table.objects.filter(restaurant=restaurant, is_active=True)
+        self.fields["tables"].queryset = tables
+        self.fields["tables"].label_from_instance = lambda table: (
+            f"{table.name} · {table.max_seats}" + (f" · {table.area}" if table.area else "")
+        )
+        self.has_tables = tables.exists()
+        if not self.has_tables:
+            del self.fields["tables"], self.fields["override_size"]
+
+
+class WalkInForm(forms.Form):
+    """A party that walked in: how many, and a name if they gave one."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "walk_in_%s")
+        super().__init__(*args, **kwargs)
+
+    party_size = forms.IntegerField(
+        label=_("Party size"), min_value=1, max_value=PARTY_SIZE_MAX, initial=2
+    )
+    client_name = forms.CharField(
+        label=_("Name (optional)"), required=False, max_length=CLIENT_NAME_MAX * 2
+    )
+
+
+class WaitlistForm(forms.Form):
+    """A party joining the waitlist. `waitlist_add` checks it; errors appear beside fields."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "waitlist_%s")
+        super().__init__(*args, **kwargs)
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=CLIENT_NAME_MAX * 2)
+    phone = phone_field()
+    party_size = forms.IntegerField(
+        label=_("Party size"), min_value=1, max_value=PARTY_SIZE_MAX, initial=2
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=1000)

@@ -5,6 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from restaurants.models import Restaurant
@@ -76,6 +78,7 @@ class Booking(models.Model):
         API = "api", _("API")
         ASSISTANT = "assistant", _("AI host")
         ADMIN = "admin", _("Admin")
+        WALK_IN = "walk_in", _("Walk-in")
 
     # The bookings that hold a table. Cancelled and no-show ones free it.
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.SEATED, Status.COMPLETED)
@@ -168,8 +171,39 @@ class Booking(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
-    def can_change_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.status, ())
+    # What may happen only on the booking's own day, in the restaurant's time zone: a guest is
+    # seated, finishes or fails to come on the day of the visit, never before nor after it.
+    SAME_DAY_STATUSES = (Status.SEATED, Status.COMPLETED, Status.NO_SHOW)
+
+    def can_change_to(self, status: str, *, today: dt.date | None = None) -> bool:
+        return self.status_refusal(status, today=today) is None
+
+    def allowed_statuses(self, *, today: dt.date | None = None) -> list[str]:
+        """The statuses a host may move this booking to now, in the order of its life."""
+        today = today or self.restaurant.today()
+        return [s for s in self.Status.values if self.can_change_to(s, today=today)]
+
+    def status_refusal(self, status: str, *, today: dt.date | None = None) -> str | None:
+        """Why this booking may not become `status` now (a sentence for the host), or None.
+
+        The day decides as much as the order: a booking of a later day may only be cancelled
+        (or a cancel undone), one of a past day no longer changes, and seated, completed and
+        no-show happen on its own day; completed only after seated.
+        """
+        if status not in self.TRANSITIONS.get(self.status, ()):
+            return gettext("A %(old)s booking cannot become %(new)s.") % {
+                "old": self.get_status_display().lower(),
+                "new": self.Status(status).label.lower(),
+            }
+        today = today or self.restaurant.today()
+        if self.date < today:
+            return gettext("This booking's day has passed; its status no longer changes.")
+        if self.date > today and status in self.SAME_DAY_STATUSES:
+            return gettext(
+                "Seated, completed and no-show are for the booking's own day; this one is on "
+                "%(date)s: it can only be edited or cancelled before then."
+            ) % {"date": date_format(self.date, "DATE_FORMAT")}
+        return None
 
 
 class BookingTable(models.Model):
@@ -221,3 +255,51 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WaitlistEntry(models.Model):
+    """A party waiting for a table today, in order of arrival (`created_at`).
+
+    Its quote is the wait the host told it on arrival, in minutes (null: no table was expected
+    to free up that day). Seated from the list, it becomes a walk-in booking (`booking`).
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        SEATED = "seated", _("Seated")
+        LEFT = "left", _("Left")
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="waitlist")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=CLIENT_NAME_MAX)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, default="")
+    party_size = models.PositiveSmallIntegerField(
+        _("party size"), validators=[MinValueValidator(1), MaxValueValidator(PARTY_SIZE_MAX)]
+    )
+    notes = models.TextField(_("notes"), blank=True, default="", max_length=NOTES_MAX)
+    quoted_minutes = models.PositiveSmallIntegerField(_("quoted wait, minutes"), null=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    booking = models.OneToOneField(
+        Booking,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waitlist_entry",
+        verbose_name=_("booking"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("arrived"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist")
+        indexes = [models.Index(fields=["restaurant", "date", "status"], name="waitlist_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.party_size})"

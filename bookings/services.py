@@ -14,6 +14,7 @@ from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import availability, changes
@@ -270,15 +271,8 @@ def _set_status(booking: Booking, status: str) -> Booking:
         locked = _locked_booking(booking)
         if status == locked.status:
             return _bring_up_to_date(booking, locked)
-        if not locked.can_change_to(status):
-            raise BookingInvalid(
-                "status",
-                _("A %(old)s booking cannot become %(new)s.")
-                % {
-                    "old": locked.get_status_display().lower(),
-                    "new": Booking.Status(status).label.lower(),
-                },
-            )
+        if refusal := locked.status_refusal(status):
+            raise BookingInvalid("status", refusal)
         was_active = locked.is_active
         seated = None
         if not was_active and status in Booking.ACTIVE_STATUSES:
@@ -292,15 +286,50 @@ def _set_status(booking: Booking, status: str) -> Booking:
                 prefer=_own_tables(locked) if has_tables else None,
                 has_tables=has_tables,
             )
+        elif has_tables and locked.status == Booking.Status.COMPLETED:
+            # Back to seated: the rest of its visit again, at its own tables if still free.
+            seated = _visit_again(locked)
+        old_status = locked.status
         locked.status = status
         fields = ["status", "updated_at"]
         if seated is not None:
             fields += _hold(locked, seated)
         elif was_active and not locked.is_active:
             BookingTable.objects.filter(booking=locked).update(active=False)
+        elif has_tables and status == Booking.Status.COMPLETED and old_status != status:
+            fields += _end_visit_now(locked)
         locked.save(update_fields=fields)
         changes.bookings_changed(restaurant_id=locked.restaurant_id, dates=[locked.date])
     return _bring_up_to_date(booking, locked)
+
+
+def _end_visit_now(booking: Booking) -> list[str]:
+    """Guests who leave before their visit's end free its tables from now on (a described
+    floor's visits hold tables by time; the v1 floor counts the slot's bookings)."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    if now >= booking.ends_at:
+        return []
+    booking.ends_at = max(now, booking.starts_at)
+    BookingTable.objects.filter(booking=booking).update(ends_at=booking.ends_at)
+    return ["ends_at"]
+
+
+def _visit_again(booking: Booking) -> floor.Seating | None:
+    """A completed booking seated again: its whole visit from its start, at its own tables
+    (SlotFull when they were taken since it ended)."""
+    described = floor.load_floor(restaurant=booking.restaurant, date=booking.date)
+    own = _own_tables(booking)
+    if described is None or not own:
+        return None
+    return floor.seat(
+        described,
+        time_slot=booking.time_slot,
+        party_size=booking.party_size,
+        table_ids=own,
+        override_size=True,  # they sat there already
+        exclude_booking=booking.pk,
+        starts=described.minute(booking.starts_at),
+    )
 
 
 def booking_cancel(*, booking: Booking) -> Booking:
@@ -416,3 +445,78 @@ def _update(
         if moves:
             changes.bookings_changed(restaurant_id=restaurant.pk, dates=[old_date, locked.date])
     return _bring_up_to_date(booking, locked)
+
+
+def booking_walk_in(
+    *,
+    restaurant: Restaurant,
+    party_size: int,
+    client_name: str = "",
+    phone: str = "",
+    notes: str = "",
+    created_by: AbstractBaseUser | None = None,
+) -> Booking:
+    """Seat a party that walked in, now, at the best free table for its visit length.
+
+    The booking is today's, in the slot running now, its visit from this minute (on the v1
+    floor, to the slot's end); status seated, source walk-in. SlotFull (409) when no table is
+    free for the whole visit (the host then offers the waitlist); BookingInvalid outside the
+    opening hours. An unnamed party is booked as "Walk-in".
+    """
+    name = clean_guest_name(client_name.strip() or _("Walk-in"))
+    party_size = clean_party_size(party_size)
+    phone = normalize_phone(phone, country=restaurant.country)
+    notes = clean_notes(notes)
+    now = restaurant.now().replace(second=0, microsecond=0)
+    time_slot = availability.current_slot(restaurant=restaurant, now=now)
+    if time_slot is None:
+        raise BookingInvalid("time_slot", _("Walk-ins are seated during the opening hours."))
+    date = now.date()
+    try:
+        with transaction.atomic():
+            has_tables = availability.lock_restaurant(restaurant.pk)
+            described = floor.load_floor(restaurant=restaurant, date=date) if has_tables else None
+            if described is None:
+                availability.check_free_table(restaurant=restaurant, date=date, time_slot=time_slot)
+                visit = _v1_visit(restaurant, date, time_slot)
+                seated = floor.Seating(tables=(), starts_at=now, ends_at=visit.ends_at)
+            else:
+                try:
+                    seated = floor.seat(
+                        described,
+                        time_slot=time_slot,
+                        party_size=party_size,
+                        starts=described.minute(now),
+                    )
+                except SlotFull:
+                    raise SlotFull(
+                        _("No table is free now for %(party)d.") % {"party": party_size}
+                    ) from None
+            # An unnamed party without a phone is nobody's visit in the guest book.
+            guest = (
+                guest_link_or_create(restaurant=restaurant, name=name, phone=phone)
+                if client_name.strip() or phone
+                else None
+            )
+            booking = Booking.objects.create(
+                restaurant=restaurant,
+                guest=guest,
+                date=date,
+                time_slot=time_slot,
+                starts_at=seated.starts_at,
+                ends_at=seated.ends_at,
+                client_name=name,
+                party_size=party_size,
+                phone=phone,
+                notes=notes,
+                status=Booking.Status.SEATED,
+                source=Booking.Source.WALK_IN,
+                created_by=created_by if created_by and created_by.is_authenticated else None,
+            )
+            floor.hold_tables(booking, seated.tables, fresh=True)
+            changes.bookings_changed(restaurant_id=restaurant.pk, dates=[date])
+    except IntegrityError as exc:
+        if floor.is_table_overlap(exc):
+            raise floor.overlap_refusal(date, time_slot) from None
+        raise
+    return booking

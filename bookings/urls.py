@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.urls import path
 
 from bookings.guests import views as guest_views
-from bookings.views import booking, dashboard, day
+from bookings.timeline import views as timeline_views
+from bookings.views import booking, dashboard, day, live, panel
+from bookings.waitlist import views as waitlist_views
 
 app_name = "bookings"
 
@@ -11,6 +13,19 @@ urlpatterns = [
     path("bookings/", day.day, name="day"),
     path("bookings/new/", booking.booking_new, name="new"),
     path("bookings/<int:pk>/status/", booking.booking_status, name="status"),
+    path("bookings/<int:pk>/", panel.booking_panel, name="panel"),
+    path("bookings/<int:pk>/edit/", panel.booking_edit, name="edit"),
+    path("bookings/<int:pk>/panel-status/", panel.booking_panel_status, name="panel-status"),
+    path("timeline/", timeline_views.timeline, name="timeline"),
+    path("walk-in/", waitlist_views.walk_in, name="walk-in"),
+    path("waitlist/", waitlist_views.desk, name="desk"),
+    path("waitlist/new/", waitlist_views.waitlist_new, name="waitlist-new"),
+    path(
+        "waitlist/<int:pk>/<str:action>/",
+        waitlist_views.waitlist_action,
+        name="waitlist-action",
+    ),
+    path("live/", live.live_poll, name="live"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("guests/", guest_views.guest_list, name="guests"),
     path("guests/suggest/", guest_views.guest_suggest, name="guest-suggest"),

@@ -236,15 +236,19 @@ booking_set_status = extend_schema(
     description=(
         "Allowed moves: confirmed → seated, no_show, cancelled; seated → completed, "
         "confirmed, cancelled; completed → seated; no_show → confirmed, seated; "
-        "cancelled → confirmed. Reinstating a cancelled or no-show booking needs a free "
-        "table in its slot."
+        "cancelled → confirmed. Seated, completed and no-show only on the booking's own day "
+        "in the restaurant's time zone: a booking of a later day may only be cancelled (or "
+        "its cancel undone), and one of a past day no longer changes. Reinstating a "
+        "cancelled or no-show booking needs a free table in its slot."
     ),
     tags=["bookings"],
     parameters=[BOOKING_ID],
     request=StatusIn,
     responses={
         200: BookingOut,
-        400: error_response("Unknown status, or a move that is not allowed."),
+        400: error_response(
+            "Unknown status, or a move that is not allowed (in that order or on that day)."
+        ),
         401: UNAUTHORIZED,
         404: BOOKING_404,
         409: FULL_409,

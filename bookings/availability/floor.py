@@ -237,14 +237,17 @@ def seat(
     table_ids: list[int] | None = None,
     override_size: bool = False,
     exclude_booking: int | None = None,
+    starts: int | None = None,
 ) -> Seating:
     """Tables for a visit of `party_size` from `time_slot`, or an error having written nothing.
 
     Call it holding the restaurant's lock. The host's own `table_ids` are checked (taken is
-    never overridable; size is with `override_size`); else the best fit. SlotFull (409) when
+    never overridable; size is with `override_size`); else the best fit. A walk-in's visit
+    `starts` at the minute of now rather than at its slot's start. SlotFull (409) when
     nothing fits or the slot's pacing is reached; BookingInvalid (400) for a wrong pick.
     """
-    starts = floor.slot_minute(time_slot)
+    if starts is None:
+        starts = floor.slot_minute(time_slot)
     ends = starts + floor.visit_length(party_size)
     visits = [v for v in day_visits(floor) if v.booking_id != exclude_booking]
     if not seating.pacing_allows(visits, starts, party_size, floor.pacing):

@@ -315,3 +315,22 @@ def nearest_starts(
         if flag and start != asked and (after is None or start >= after)
     }
     return sorted(candidates, key=lambda start: (abs(start - asked), start))[: max(limit, 0)]
+
+
+def earliest_start(
+    tables: Sequence[TableSpec],
+    visits: Sequence[Visit],
+    party_size: int,
+    *,
+    visit_length: int,
+    after: int,
+    before: int,
+) -> int | None:
+    """The first minute from `after` (and before `before`) at which `best_fit` would seat the
+    party for a whole visit, or None. Tables only free up when a visit ends, so the candidates
+    are `after` itself and the ends of the visits after it: a waitlist's quoted wait."""
+    candidates = sorted({after} | {v.ends for v in visits if after < v.ends < before})
+    for start in candidates:
+        if _fits_somewhere(tables, party_size, busy_tables(visits, start, start + visit_length)):
+            return start
+    return None

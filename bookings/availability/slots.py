@@ -10,7 +10,7 @@ import datetime as dt
 from django.db.models import CharField, Count, Value
 from django.utils.translation import gettext as _
 
-from bookings.availability import cache, floor, queries, rules
+from bookings.availability import cache, floor, queries, rules, seating
 from bookings.exceptions import BookingInvalid, SlotFull
 from bookings.models import Booking
 from restaurants.models import Restaurant, TableCountOverride
@@ -243,3 +243,52 @@ def week_occupancy(*, restaurant: Restaurant, start: dt.date, days: int = 7) -> 
     """The occupancy of `days` dates from `start`, in order, one query."""
     end = start + dt.timedelta(days=days - 1)
     return list(_occupancy_by_date(restaurant=restaurant, start=start, end=end).values())
+
+
+def current_slot(*, restaurant: Restaurant, now: dt.datetime | None = None) -> str | None:
+    """The slot running now in the restaurant (started, not ended), or None outside the hours:
+    the slot a walk-in is booked in."""
+    now = now or restaurant.now()
+    running = [
+        time
+        for time in restaurant.slot_times()
+        if restaurant.slot_start(now.date(), time) <= now
+        and not restaurant.slot_has_ended(now.date(), time)
+    ]
+    return running[-1] if running else None
+
+
+def quoted_wait(*, restaurant: Restaurant, party_size: int) -> int | None:
+    """Minutes until a table frees up for a party of this size today, 0 when one is free now,
+    None when none does before the last slot ends: the waitlist's quote.
+
+    On a described floor the engine's own rules (tables, combinations, visit lengths) decide,
+    the candidates being the moments visits end; on the v1 floor, the next slot with a free
+    table."""
+    now = restaurant.now()
+    date = now.date()
+    times = restaurant.slot_times()
+    if not times:
+        return None
+    last_end = restaurant.slot_start(date, times[-1]) + dt.timedelta(
+        minutes=restaurant.slot_minutes
+    )
+    layout = floor.load_floor(restaurant=restaurant, date=date)
+    if layout is None:
+        for slot in slots_for_day_uncached(restaurant=restaurant, date=date, party=party_size):
+            start = restaurant.slot_start(date, slot["time"])
+            if restaurant.slot_has_ended(date, slot["time"]) or not slot["available"]:
+                continue
+            return max(0, -int((now - start).total_seconds() // 60))  # whole minutes, up
+        return None
+    minute_now = layout.minute(now)
+    opening = layout.slot_minute(times[0])
+    start = seating.earliest_start(
+        layout.tables,
+        floor.day_visits(layout),
+        party_size,
+        visit_length=layout.visit_length(party_size),
+        after=max(minute_now, opening),
+        before=layout.minute(last_end),
+    )
+    return None if start is None else start - minute_now

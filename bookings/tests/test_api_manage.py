@@ -64,11 +64,12 @@ def test_days_bookings_default_to_today_in_the_restaurant(host_api, restaurant, 
         ("&status=no-show", []),
     ],
 )
-def test_days_bookings_filter_by_status(host_api, restaurant, tomorrow, query, names):
-    book(restaurant, tomorrow, "12:00", "Anna")
-    booking_set_status(booking=book(restaurant, tomorrow, "13:00", "Boris"), status="cancelled")
-    booking_set_status(booking=book(restaurant, tomorrow, "14:00", "Clara"), status="seated")
-    response = host_api.get(f"/restaurants/{restaurant.pk}/bookings?date={tomorrow}{query}")
+def test_days_bookings_filter_by_status(service_day, host_api, restaurant, query, names):
+    # Today's: a guest is seated on the booking's own day.
+    book(restaurant, service_day, "12:00", "Anna")
+    booking_set_status(booking=book(restaurant, service_day, "13:00", "Boris"), status="cancelled")
+    booking_set_status(booking=book(restaurant, service_day, "14:00", "Clara"), status="seated")
+    response = host_api.get(f"/restaurants/{restaurant.pk}/bookings?date={service_day}{query}")
     assert [b["client_name"] for b in response.json()["bookings"]] == names
 
 
@@ -176,8 +177,8 @@ def test_bad_patch_answers_400_and_changes_nothing(host_api, restaurant, tomorro
         (["seated", "cancelled"], "cancelled"),
     ],
 )
-def test_status_moves_along_the_bookings_life(host_api, restaurant, tomorrow, steps, final):
-    booking = book(restaurant, tomorrow)
+def test_status_moves_along_the_bookings_life(service_day, host_api, restaurant, steps, final):
+    booking = book(restaurant, service_day)
     for status in steps:
         response = host_api.post(
             f"/bookings/{booking.pk}/status", {"status": status}, format="json"
@@ -231,8 +232,8 @@ def test_cancel_frees_the_table_and_is_idempotent(restaurant, host, tomorrow):
     assert slot(client, restaurant, tomorrow)["free"] == 5
 
 
-def test_a_completed_booking_cannot_be_cancelled(host_api, restaurant, tomorrow):
-    booking = book(restaurant, tomorrow)
+def test_a_completed_booking_cannot_be_cancelled(service_day, host_api, restaurant):
+    booking = book(restaurant, service_day)
     booking_set_status(booking=booking, status="seated")
     booking_set_status(booking=booking, status="completed")
     response = host_api.post(f"/bookings/{booking.pk}/cancel")

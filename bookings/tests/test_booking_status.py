@@ -36,13 +36,13 @@ def test_cancelling_frees_the_table(restaurant, tomorrow):
     assert book(restaurant, tomorrow, name="Walk-in").pk
 
 
-def test_no_show_frees_the_table_and_seated_keeps_it(restaurant, tomorrow):
-    a, b = book(restaurant, tomorrow), book(restaurant, tomorrow, name="Boris")
+def test_no_show_frees_the_table_and_seated_keeps_it(restaurant, service_day):
+    a, b = book(restaurant, service_day), book(restaurant, service_day, name="Boris")
     booking_set_status(booking=a, status=S.SEATED)
     booking_set_status(booking=b, status=S.NO_SHOW)
-    assert free(restaurant, tomorrow) == 4
+    assert free(restaurant, service_day) == 4
     booking_set_status(booking=a, status=S.COMPLETED)
-    assert free(restaurant, tomorrow) == 4
+    assert free(restaurant, service_day) == 4
 
 
 @pytest.mark.parametrize(

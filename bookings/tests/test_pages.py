@@ -240,10 +240,10 @@ def test_full_slot_refuses_with_a_clear_message(host_client, restaurant, tomorro
 
 
 @pytest.mark.django_db(transaction=True)
-def test_status_actions_follow_the_bookings_life(host_client, restaurant, tomorrow):
-    booking = book(restaurant, tomorrow)
+def test_status_actions_follow_the_bookings_life(service_day, host_client, restaurant):
+    booking = book(restaurant, service_day)
     url = f"/app/bookings/{booking.pk}/status/"
-    page = host_client.get(DAY, {"date": tomorrow.isoformat()}).content.decode()
+    page = host_client.get(DAY, {"date": service_day.isoformat()}).content.decode()
     actions = page.split(f'data-booking="{booking.pk}"', 1)[1].split("</li>", 1)[0]
     assert 'data-action="seated"' in actions and 'data-action="cancelled"' in actions
     assert 'data-action="completed"' not in actions  # not before the guests are seated
@@ -364,6 +364,6 @@ def test_bookings_page_queries_do_not_grow_with_bookings(
 ):
     for n in range(5):
         book(restaurant, tomorrow, f"{12 + n}:00", f"Guest {n}")
-    # Twelve, and one for all the bookings' tables.
-    with django_assert_max_num_queries(13):
+    # Twelve, one for all the bookings' tables, and one for today's waitlist.
+    with django_assert_max_num_queries(14):
         host_client.get(DAY, {"date": tomorrow.isoformat()})

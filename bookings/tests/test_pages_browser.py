@@ -49,21 +49,21 @@ def test_sign_in_then_the_sidebar_in_english_and_russian(page, host):
     sign_in(page)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Bookings", "Settings", "Dashboard", "Guests", "Assistant"]
+        ["Bookings", "Timeline", "Settings", "Dashboard", "Guests", "Assistant"]
     )
     expect(page.get_by_test_id("restaurant-name")).to_have_text("Blue Door")
 
     page.get_by_role("button", name="Русский").click()
     nav = page.get_by_role("navigation", name="Главное меню")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Бронирования", "Настройки", "Сводка", "Гости", "Ассистент"]
+        ["Бронирования", "Таймлайн", "Настройки", "Сводка", "Гости", "Ассистент"]
     )
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.locator("#slots-title")).to_contain_text("Слоты")
 
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(
-        ["Bookings", "Settings", "Dashboard", "Guests", "Assistant"]
+        ["Bookings", "Timeline", "Settings", "Dashboard", "Guests", "Assistant"]
     )
 
 
@@ -194,12 +194,13 @@ def test_cancelling_asks_first_and_frees_a_table(page, host, restaurant, tomorro
     assert booking.status == Booking.Status.CANCELLED
 
 
-def test_seating_a_guest_by_keyboard(page, host, restaurant, tomorrow):
+def test_seating_a_guest_by_keyboard(service_day, page, host, restaurant):
+    # Today's booking: a guest is seated on the booking's own day.
     booking = booking_create(
-        restaurant=restaurant, date=tomorrow, time_slot="20:00", client_name="Lev"
+        restaurant=restaurant, date=service_day, time_slot="20:00", client_name="Lev"
     )
     sign_in(page)
-    open_day(page, tomorrow)
+    open_day(page, service_day)
     row = page.locator(f'[data-booking="{booking.pk}"]')
     row.get_by_role("button", name="Seated").focus()
     page.keyboard.press("Enter")

@@ -20,6 +20,7 @@ from bookings.models import Booking
 from bookings.services import booking_create, booking_set_status
 from bookings.views.day import CHANGED_EVENT
 from restaurants.current import PageRequest, restaurant_required
+from restaurants.models import Table
 from restaurants.selectors import restaurants_for_user
 
 
@@ -100,7 +101,16 @@ def booking_new(request: PageRequest) -> HttpResponse:
     else:
         date = parse_date(request.GET.get("date"))
         time_slot = request.GET.get("slot", "")
-        form = BookingForm(initial={"date": date, "time_slot": time_slot}, restaurant=restaurant)
+        initial: dict = {"date": date, "time_slot": time_slot}
+        # From the timeline's free cell: that table, if it is one of this restaurant's.
+        table = request.GET.get("table", "")
+        if table.isdigit() and len(table) < 19:
+            initial["tables"] = list(
+                Table.objects.filter(restaurant=restaurant, pk=int(table)).values_list(
+                    "pk", flat=True
+                )
+            )
+        form = BookingForm(initial=initial, restaurant=restaurant)
 
     slot_ok = date is not None and restaurant.has_slot(time_slot)
     context = {

@@ -62,8 +62,9 @@ def slot_rows(restaurant: Restaurant, date: dt.date) -> dict:
 
 def _bookings_context(restaurant: Restaurant, date: dt.date) -> dict:
     bookings = list(bookings_for_day(restaurant=restaurant, date=date))
+    today = restaurant.today()
     for booking in bookings:
-        booking.actions = [a for a in ACTIONS if booking.can_change_to(a.status)]
+        booking.actions = [a for a in ACTIONS if booking.can_change_to(a.status, today=today)]
     active = [b for b in bookings if b.is_active]
     return {
         "bookings": bookings,
@@ -103,6 +104,10 @@ def day(request: PageRequest) -> HttpResponse:
         context.update(slot_rows(restaurant, date))
     if part in ("page", "day-view", "day-bookings"):
         context.update(_bookings_context(restaurant, date))
+    if part == "page":
+        from bookings.waitlist.views import desk_context
+
+        context.update(desk_context(request))
     template = "bookings/day.html" if part == "page" else f"bookings/day.html#{part}"
     response = render(request, template, context)
     # The same URL answers a whole page or one part: caches must keep them apart.

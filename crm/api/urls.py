@@ -14,6 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from assistant.api import views as assistant
 from bookings.api import views as bookings
 from bookings.guests import api as guests
+from bookings.waitlist import api as waitlist
 from crm.api import auth
 from restaurants.api import views as restaurants
 
@@ -49,6 +50,14 @@ urlpatterns = [
         bookings.DayBookingsApi.as_view(),
         name="day-bookings",
     ),
+    path(
+        "restaurants/<str:restaurant_id>/waitlist", waitlist.WaitlistApi.as_view(), name="waitlist"
+    ),
+    path("restaurants/<str:restaurant_id>/walk-ins", waitlist.WalkInApi.as_view(), name="walk-ins"),
+    path(
+        "waitlist/<str:waitlist_id>/seat", waitlist.WaitlistSeatApi.as_view(), name="waitlist-seat"
+    ),
+    path("waitlist/<str:waitlist_id>", waitlist.WaitlistEntryApi.as_view(), name="waitlist-entry"),
     path("restaurants/<str:restaurant_id>/guests", guests.GuestListApi.as_view(), name="guests"),
     path(
         "restaurants/<str:restaurant_id>/export/guests.csv",

@@ -26,6 +26,7 @@ from drf_spectacular.generators import SchemaGenerator
 from assistant.models import Assistant, Thread
 from bookings.models import Booking, Guest
 from bookings.services import booking_create
+from bookings.waitlist.services import waitlist_add
 from conftest import PASSWORD, page_client_for
 from crm.unavailable import is_api_path
 from restaurants.models import Table
@@ -78,7 +79,9 @@ def world(restaurant, manager, superuser, tomorrow, settings):
     )
     thread = Thread.objects.create(assistant=assistant, restaurant=restaurant, created_by=manager)
     table = Table.objects.create(restaurant=restaurant, name="T1", max_seats=4)
+    waiting = waitlist_add(restaurant=restaurant, name="Olga", party_size=2)
     return {
+        "waitlist": waiting,
         "restaurant": restaurant,
         "table": table,
         "booking": booking,
@@ -126,7 +129,13 @@ def fill(route: str, world: dict) -> tuple[str, list[str]]:
 
     def value(name: str, regex: str = "") -> str:
         if name == "pk":
+            if route.startswith("app/waitlist/"):
+                return str(world["waitlist"].pk)
             return str(world["booking" if route.startswith("app/bookings/") else "guest"].pk)
+        if name == "action":
+            return "left"
+        if name == "waitlist_id":
+            return str(world["waitlist"].pk)
         if name in ("booking_id", "guest_id", "restaurant_id", "table_id"):
             return str(world[name.removesuffix("_id")].pk)
         if name == "date":
@@ -423,6 +432,9 @@ def valid_bodies(world: dict) -> dict[str, dict]:
         "restaurant_settings_update": {},
         "table_create": {"name": "T2", "max_seats": 4},
         "table_update": {},
+        "waitlist_add": {"name": "Olga", "party_size": 2},
+        "waitlist_update": {},
+        "walk_in": {"party_size": 2},
     }
 
 
@@ -434,6 +446,7 @@ def write_operations(world: dict) -> Iterator[tuple[str, str, str, dict]]:
         "{guest_id}": world["guest"].pk,
         "{restaurant_id}": world["restaurant"].pk,
         "{table_id}": world["table"].pk,
+        "{waitlist_id}": world["waitlist"].pk,
     }
     for path, item in schema["paths"].items():
         for method, operation in item.items():

@@ -81,12 +81,19 @@ def test_history_counts_visits_no_shows_cancellations_last_and_next(ru_restauran
         dropped = book(ru_restaurant, today + dt.timedelta(days=4), phone=phone)
         upcoming = book(ru_restaurant, today + dt.timedelta(days=10), phone=phone)
         later = book(ru_restaurant, today + dt.timedelta(days=20), phone=phone)
+    # Each status on the booking's own day, as a host sets it.
+    for booking, steps in [
+        (visits[0], ["seated", "completed"]),
+        (visits[1], ["seated"]),
+        (visits[2], ["seated"]),
+        (missed, ["no_show"]),
+        (dropped, ["cancelled"]),
+    ]:
+        on_the_day = dt.datetime.combine(booking.date, dt.time(9, 0), tzinfo=dt.UTC)
+        with time_machine.travel(on_the_day):
+            for status in steps:
+                booking_set_status(booking=booking, status=status)
     with time_machine.travel(dt.datetime(2025, 3, 6, 9, 0, tzinfo=dt.UTC)):
-        for b in visits:
-            booking_set_status(booking=b, status="seated")
-        booking_set_status(booking=visits[0], status="completed")
-        booking_set_status(booking=missed, status="no_show")
-        booking_set_status(booking=dropped, status="cancelled")
         guest = guests_with_history(restaurant=ru_restaurant).get()
     assert (guest.visits, guest.no_shows, guest.cancellations) == (3, 1, 1)
     assert guest.bookings_total == 7
