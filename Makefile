@@ -16,8 +16,11 @@ $(INSTALLED): pyproject.toml
 install: $(INSTALLED)
 
 # The development server on SQLite and the in-process cache, unless DB_URL/REDIS_URL are set.
+# On an empty database it first fills the demo restaurant (`manage.py demo`); DEMO=0 skips it.
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
+	@if [ "$${DEMO:-1}" != 0 ] && [ "$${DEBUG:-true}" = true ]; then \
+		DEBUG=true $(BIN)/python manage.py demo --if-empty; fi
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
 # The whole test suite. PostgreSQL and Redis tests run when DB_URL and REDIS_URL point at them.

@@ -1,0 +1,121 @@
+"""`python manage.py demo`: a demo restaurant filled through the services, idempotent, and
+never on a production setup unless forced."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import Counter
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from bookings.demo import DEMO_NAME
+from bookings.models import Booking, BookingTable, Guest
+from restaurants.models import Membership, Restaurant, Table, VisitLength
+from restaurants.services import bootstrap
+
+# An evening under way, in the demo's time zone: some of today's bookings are over, some
+# seated, some still to come.
+EVENING = dt.datetime(2030, 6, 12, 19, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Moscow"))
+
+
+@pytest.fixture
+def evening(settings):
+    settings.TIME_ZONE = "Europe/Moscow"
+    with time_machine.travel(EVENING, tick=False):
+        yield EVENING.date()
+
+
+def run_demo(settings, *args: str) -> None:
+    settings.DEBUG = True
+    call_command("demo", *args)
+
+
+def test_refuses_without_debug_and_writes_nothing(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("demo")
+    assert not Restaurant.objects.filter(name=DEMO_NAME).exists()
+    assert not Booking.objects.exists()
+
+
+def test_force_runs_without_debug(db, settings, evening):
+    settings.DEBUG = False
+    call_command("demo", "--force")
+    assert Booking.objects.filter(restaurant__name=DEMO_NAME).count() > 50
+
+
+def test_fills_a_described_floor_and_a_week_in_every_status(db, settings, evening):
+    bootstrap()
+    run_demo(settings)
+    demo = Restaurant.objects.get(name=DEMO_NAME)
+
+    tables = Table.objects.filter(restaurant=demo)
+    assert set(tables.values_list("area", flat=True)) == {"hall", "terrace", "bar"}
+    groups = Counter(t.combination_group for t in tables if t.combination_group)
+    assert groups and all(n >= 2 for n in groups.values())
+    assert VisitLength.objects.filter(restaurant=demo).count() == 3
+
+    bookings = Booking.objects.filter(restaurant=demo)
+    days = sorted(set(bookings.values_list("date", flat=True)))
+    assert days == [evening + dt.timedelta(days=n) for n in range(-3, 4)]
+    today = bookings.filter(date=evening)
+    assert set(today.values_list("status", flat=True)) == set(Booking.Status.values)
+    past = bookings.filter(date__lt=evening)
+    assert set(past.values_list("status", flat=True)) == {"completed", "no_show", "cancelled"}
+    future = bookings.filter(date__gt=evening)
+    assert set(future.values_list("status", flat=True)) == {"confirmed", "cancelled"}
+
+    # Every booking that holds a table holds one of the floor for its visit; freed ones none.
+    for booking in bookings.prefetch_related("held_tables"):
+        held = [row for row in booking.held_tables.all() if row.active]
+        assert bool(held) == booking.is_active, booking
+        assert booking.ends_at > booking.starts_at
+
+    guests = Guest.objects.filter(restaurant=demo)
+    assert guests.exclude(tags=[]).count() >= 8
+    assert guests.exclude(notes="").count() >= 5
+    visits = guests.annotate(n=Count("bookings"))
+    assert max(g.n for g in visits) >= 5  # a guest with a history
+
+    # The first run's admin works there, as a manager, and restaurant 1 is left alone.
+    assert Membership.objects.filter(
+        user__username=settings.ADMIN_USERNAME, restaurant=demo, role="manager"
+    ).exists()
+    assert not Booking.objects.filter(restaurant_id=1).exists()
+
+
+def test_running_twice_adds_nothing(db, settings, evening):
+    run_demo(settings)
+    counts = (
+        Restaurant.objects.count(),
+        Table.objects.count(),
+        VisitLength.objects.count(),
+        Guest.objects.count(),
+        Booking.objects.count(),
+        BookingTable.objects.count(),
+    )
+    run_demo(settings)
+    assert (
+        Restaurant.objects.count(),
+        Table.objects.count(),
+        VisitLength.objects.count(),
+        Guest.objects.count(),
+        Booking.objects.count(),
+        BookingTable.objects.count(),
+    ) == counts
+
+
+def test_if_empty_leaves_a_database_with_data_alone(db, settings, evening, restaurant):
+    Guest.objects.create(restaurant=restaurant, name="Someone", phone="+79160000000")
+    run_demo(settings, "--if-empty")
+    assert not Restaurant.objects.filter(name=DEMO_NAME).exists()
+
+
+def test_if_empty_fills_a_first_run_database(db, settings, evening):
+    bootstrap()
+    run_demo(settings, "--if-empty")
+    assert Booking.objects.filter(restaurant__name=DEMO_NAME).count() > 50
