@@ -23,6 +23,12 @@ def day_url(date: dt.date, month: tuple[int, int] | None = None) -> str:
     return f"{reverse('bookings:day')}?{urlencode(params)}"
 
 
+def booking_url(booking) -> str:
+    """A booking's row on its day's list, picked out."""
+    query = urlencode({"date": booking.date.isoformat(), "booking": booking.pk})
+    return f"{reverse('bookings:day')}?{query}#booking-{booking.pk}"
+
+
 def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + delta
     return index // 12, index % 12 + 1

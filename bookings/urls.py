@@ -3,12 +3,14 @@ from __future__ import annotations
 from django.urls import path
 
 from bookings.guests import views as guest_views
-from bookings.views import booking, dashboard, day
+from bookings.views import booking, dashboard, day, run_sheet, search
 
 app_name = "bookings"
 
 urlpatterns = [
     path("bookings/", day.day, name="day"),
+    path("bookings/search/", search.search, name="search"),
+    path("bookings/run-sheet/", run_sheet.run_sheet, name="run-sheet"),
     path("bookings/new/", booking.booking_new, name="new"),
     path("bookings/<int:pk>/status/", booking.booking_status, name="status"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

@@ -90,7 +90,9 @@ def day(request: PageRequest) -> HttpResponse:
     part = "page"
     if request.htmx and not request.htmx.history_restore_request:
         part = request.htmx.target if request.htmx.target in DAY_PARTS else "day-view"
+    highlight = request.GET.get("booking", "")
     context: dict = {
+        "highlight": int(highlight) if highlight.isdigit() and len(highlight) < 12 else None,
         "date": date,
         "today": today,
         "is_past_day": date < today,
