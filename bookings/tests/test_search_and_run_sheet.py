@@ -190,7 +190,7 @@ def test_run_sheet_in_russian(host_client, evening, tomorrow):
     host_client.cookies["django_language"] = "ru"
     html = host_client.get(RUN_SHEET, {"date": tomorrow.isoformat()}).content.decode()
     assert "Лист на смену" in html
-    assert "2 брони, гостей: 6" in html
+    assert "2 брони, 6 гостей" in html
     assert "Anna Petrova" in html
 
 

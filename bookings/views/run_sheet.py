@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from bookings.calendar_grid import bookings_and_guests
 from bookings.forms import parse_date
 from bookings.models import Booking
 from bookings.selectors import bookings_for_day
@@ -25,7 +26,7 @@ def run_sheet(request: PageRequest) -> HttpResponse:
     context = {
         "date": date,
         "bookings": bookings,
-        "covers": sum(b.party_size for b in bookings),
+        "summary": bookings_and_guests(len(bookings), sum(b.party_size for b in bookings)),
         "freed": freed.count(),
         "printed_at": restaurant.now(),
     }
