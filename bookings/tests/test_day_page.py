@@ -57,7 +57,8 @@ def calendar_label(html: str, date: dt.date) -> str:
 def test_calendar_days_count_bookings_and_guests_not_table_slots(evening, host_client, restaurant):
     day = evening + dt.timedelta(days=2)
     book(restaurant, day, "18:00", "Anna", party_size=3)
-    booking_set_status(booking=book(restaurant, day, "19:00", "Gone", party_size=4), status="cancelled")
+    gone = book(restaurant, day, "19:00", "Gone", party_size=4)
+    booking_set_status(booking=gone, status="cancelled")
     html = host_client.get(DAY, {"date": evening.isoformat()}).content.decode()
     assert calendar_label(html, day).endswith(": 1 booking, 3 guests")
     assert calendar_label(html, day + dt.timedelta(days=1)).endswith(": no bookings")
@@ -83,7 +84,9 @@ def test_today_says_how_many_tables_are_free_now(evening, host_client, restauran
     assert free_now == "Сейчас (19:00) свободно 4 стола из 5"
 
 
-def test_another_day_has_no_free_now_and_a_past_day_says_it_has_passed(evening, host_client, restaurant):
+def test_another_day_has_no_free_now_and_a_past_day_says_it_has_passed(
+    evening, host_client, restaurant
+):
     html = host_client.get(DAY, {"date": (evening + dt.timedelta(days=1)).isoformat()})
     assert 'data-testid="free-now"></p>' in html.content.decode()
     past = host_client.get(DAY, {"date": (evening - dt.timedelta(days=1)).isoformat()})
@@ -118,7 +121,9 @@ def test_cancelled_bookings_can_be_hidden_and_shown_again(evening, host_client, 
     assert "1 booking, 2 guests" in part
 
 
-def test_the_booking_form_shows_every_error_at_once_and_writes_nothing(evening, host_client, restaurant):
+def test_the_booking_form_shows_every_error_at_once_and_writes_nothing(
+    evening, host_client, restaurant
+):
     day = evening + dt.timedelta(days=1)
     response = host_client.post(
         NEW,

@@ -158,11 +158,9 @@ def test_switching_restaurant_keeps_the_page_and_the_day(
     later = tomorrow + dt.timedelta(days=1)
     page.goto(f"/app/bookings/?date={tomorrow.isoformat()}")
     # Another day chosen in place (htmx), then the other restaurant.
-    page.evaluate(
-        "htmx.ajax('GET', '/app/bookings/?date=%s', {target: '#day-view', swap: 'outerHTML',"
-        " source: document.querySelector('#calendar a')}).then(() =>"
-        " history.pushState({}, '', '/app/bookings/?date=%s'))" % (later, later)
-    )
+    if (later.year, later.month) != (tomorrow.year, tomorrow.month):
+        page.locator("#calendar [data-next-month]").click()
+    page.locator(f'#calendar a[data-date="{later.isoformat()}"]').click()
     expect(page).to_have_url(f"{page.errors.origin}/app/bookings/?date={later.isoformat()}")
     page.get_by_label("Switch restaurant").select_option(str(other_restaurant.pk))
     page.get_by_role("button", name="Switch").click()
@@ -269,10 +267,10 @@ def test_tab_stops_before_the_first_book_button_are_few(page, host, restaurant, 
     page.goto(f"/app/bookings/?date={tomorrow.isoformat()}")
     page.locator("body").focus()
     first_book = page.locator("#slot-list [data-book-slot]").first
-    for presses in range(1, 60):
+    presses = 0
+    while not first_book.evaluate("el => el === document.activeElement") and presses < 60:
         page.keyboard.press("Tab")
-        if first_book.evaluate("el => el === document.activeElement"):
-            break
+        presses += 1
     assert presses <= 20, presses
 
 
