@@ -121,6 +121,7 @@ def demo_fill(*, today: dt.date | None = None) -> DemoResult:
                 party=party,
                 notes=notes,
                 status=_status_for(restaurant, day, time_slot, index + offset),
+                source=_source_for(index + offset),
             )
     return result
 
@@ -219,6 +220,15 @@ def _status_for(restaurant: Restaurant, day: dt.date, time_slot: str, n: int) ->
     return Booking.Status.COMPLETED
 
 
+def _source_for(n: int) -> str:
+    """Most bookings from the host's page, some from partners' API and the AI host."""
+    if n % 5 == 1:
+        return Booking.Source.API
+    if n % 6 == 3:
+        return Booking.Source.ASSISTANT
+    return Booking.Source.PAGE
+
+
 def _book(
     result: DemoResult,
     *,
@@ -230,6 +240,7 @@ def _book(
     party: int,
     notes: str,
     status: str,
+    source: str,
 ) -> None:
     exists = Booking.objects.filter(
         restaurant=restaurant, date=date, time_slot=time_slot, client_name=name
@@ -248,6 +259,7 @@ def _book(
                 party=party,
                 notes=notes,
                 status=status,
+                source=source,
             )
         else:
             booking = booking_create(
@@ -258,7 +270,7 @@ def _book(
                 party_size=party,
                 phone=phone,
                 notes=notes,
-                source=Booking.Source.PAGE,
+                source=source,
             )
             for step in _steps_to(status):
                 booking = booking_set_status(booking=booking, status=step)
@@ -286,6 +298,7 @@ def _record_past(
     party: int,
     notes: str,
     status: str,
+    source: str,
 ) -> Booking:
     """A booking whose time is over, as it ended: seated by the seating engine under the
     restaurant's lock like any other, linked to its guest, its tables freed unless it ate."""
@@ -313,7 +326,7 @@ def _record_past(
             phone=phone,
             notes=notes,
             status=status,
-            source=Booking.Source.PAGE,
+            source=source,
         )
         floor.hold_tables(booking, seated.tables, fresh=True)
         changes.bookings_changed(restaurant_id=restaurant.pk, dates=[date])

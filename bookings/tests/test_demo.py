@@ -69,6 +69,8 @@ def test_fills_a_described_floor_and_a_week_in_every_status(db, settings, evenin
     future = bookings.filter(date__gt=evening)
     assert set(future.values_list("status", flat=True)) == {"confirmed", "cancelled"}
 
+    assert set(bookings.values_list("source", flat=True)) == {"page", "api", "assistant"}
+
     # Every booking that holds a table holds one of the floor for its visit; freed ones none.
     for booking in bookings.prefetch_related("held_tables"):
         held = [row for row in booking.held_tables.all() if row.active]
@@ -119,3 +121,44 @@ def test_if_empty_fills_a_first_run_database(db, settings, evening):
     bootstrap()
     run_demo(settings, "--if-empty")
     assert Booking.objects.filter(restaurant__name=DEMO_NAME).count() > 50
+
+
+def make_run(tmp_path, **env: str) -> list[str]:
+    """The commands `make run` gives Python, with a stand-in for the virtualenv's python that
+    writes down its arguments (and DEBUG) instead of running them."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    log = tmp_path / "calls"
+    python = tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho "DEBUG=$DEBUG $*" >> {log}\n')
+    python.chmod(0o755)
+    stamp = tmp_path / "installed"
+    stamp.touch()
+    environ = {k: v for k, v in os.environ.items() if k not in ("DEMO", "DEBUG")}
+    subprocess.run(
+        ["make", "--no-print-directory", "run", f"BIN={tmp_path}", f"INSTALLED={stamp}"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**environ, **env},
+        check=True,
+        capture_output=True,
+    )
+    return log.read_text().splitlines()
+
+
+def test_make_run_fills_the_demo_on_an_empty_database_in_development(tmp_path):
+    calls = make_run(tmp_path)
+    assert calls[0].endswith("manage.py migrate --noinput")
+    assert calls[1] == "DEBUG=true manage.py demo --if-empty"
+    assert calls[2].startswith("DEBUG=true manage.py runserver")
+
+
+@pytest.mark.parametrize("env", [{"DEMO": "0"}, {"DEBUG": "false"}])
+def test_make_run_without_the_demo(tmp_path, env):
+    calls = make_run(tmp_path, **env)
+    assert len(calls) == 2
+    assert not any("demo" in call for call in calls)
