@@ -346,3 +346,23 @@ def test_run_sheet_prints_without_navigation(page, host, restaurant, busy_day):
     pdf = page.pdf(format="A4")
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     assert pages == 1  # six bookings fit one sheet
+
+
+def test_a_full_evening_prints_on_two_sheets_at_most(page, host, restaurant, tomorrow):
+    slots = restaurant.slot_times()
+    for n in range(45):
+        booking_create(
+            restaurant=restaurant,
+            date=tomorrow,
+            time_slot=slots[n % len(slots)],
+            client_name=f"Guest number {n} with a longer name",
+            party_size=2 + n % 4,
+            phone=f"+7 912 000-{n:02d}-00",
+            notes="Window table, a cake at nine" if n % 3 == 0 else "",
+        )
+    sign_in(page)
+    page.goto(f"/app/bookings/run-sheet/?date={tomorrow.isoformat()}")
+    expect(page.locator(".run-sheet-table tbody tr")).to_have_count(45)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") <= 2
