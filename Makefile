@@ -82,9 +82,10 @@ messages: $(INSTALLED)
 		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore='*/tests/*'
 	$(BIN)/python manage.py compilemessages -l ru --ignore=.venv --ignore=node_modules
 
-# docs/screenshot-bookings.png, taken by the browser tests from a page with a few bookings.
+# docs/screenshot-bookings.png and -phone.png, taken by the browser tests from a page with a few bookings.
 screenshot: $(INSTALLED)
-	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -k screenshot bookings/tests/test_pages_browser.py
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -k screenshot \
+		bookings/tests/test_pages_browser.py bookings/tests/test_day_page_browser.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis .test-db.sqlite3*

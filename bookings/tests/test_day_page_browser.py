@@ -366,3 +366,23 @@ def test_a_full_evening_prints_on_two_sheets_at_most(page, host, restaurant, tom
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4")
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") <= 2
+
+
+def test_screenshot_of_the_day_on_a_phone_in_russian(page, manager, restaurant, busy_day, tmp_path):
+    """Saves docs/screenshot-bookings-phone.png when UPDATE_SCREENSHOTS=1 (`make screenshot`)."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    sign_in(page, "manager")
+    set_language(page, "ru")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/app/bookings/?date={busy_day.isoformat()}")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    page.evaluate("document.getElementById('day-bookings').scrollIntoView({block: 'start'})")
+    target = tmp_path / "screenshot-bookings-phone.png"
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        target = Path(settings.BASE_DIR) / "docs" / "screenshot-bookings-phone.png"
+    page.screenshot(path=str(target))
+    assert target.stat().st_size > 10_000

@@ -1,5 +1,6 @@
-// The booking dialog, its guest suggestions and the status line. htmx does the requests; this opens and closes the
-// native <dialog> (which traps focus and closes on Escape by itself) and shows server messages.
+// The booking dialog, its guest suggestions, the status line, the calendar's arrow keys and the bookings page's
+// shortcuts. htmx does the requests; this opens and closes the native <dialog> (which traps focus and closes on
+// Escape by itself), shows server messages and moves the focus where the host works next.
 (function () {
   "use strict";
 
