@@ -128,10 +128,11 @@ def demo_fill(*, today: dt.date | None = None) -> DemoResult:
 
 def _restaurant() -> Restaurant:
     restaurant = Restaurant.objects.filter(name=DEMO_NAME).order_by("pk").first()
-    if restaurant is None:
-        restaurant = Restaurant.objects.create(
-            name=DEMO_NAME, default_table_count=len(TABLES), time_zone=settings.TIME_ZONE
-        )
+    if restaurant is not None:
+        return restaurant  # as it is: its settings may have been changed since
+    restaurant = Restaurant.objects.create(
+        name=DEMO_NAME, default_table_count=len(TABLES), time_zone=settings.TIME_ZONE
+    )
     restaurant_update_settings(
         restaurant=restaurant,
         opening_time=dt.time(12, 0),

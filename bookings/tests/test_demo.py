@@ -90,8 +90,11 @@ def test_fills_a_described_floor_and_a_week_in_every_status(db, settings, evenin
     assert not Booking.objects.filter(restaurant_id=1).exists()
 
 
-def test_running_twice_adds_nothing(db, settings, evening):
+def test_running_twice_adds_nothing_and_keeps_what_was_changed(db, settings, evening):
     run_demo(settings)
+    demo = Restaurant.objects.get(name=DEMO_NAME)
+    demo.greeting_text = "Changed since"
+    demo.save(update_fields=["greeting_text"])
     counts = (
         Restaurant.objects.count(),
         Table.objects.count(),
@@ -109,6 +112,8 @@ def test_running_twice_adds_nothing(db, settings, evening):
         Booking.objects.count(),
         BookingTable.objects.count(),
     ) == counts
+    demo.refresh_from_db()
+    assert demo.greeting_text == "Changed since"
 
 
 def test_if_empty_leaves_a_database_with_data_alone(db, settings, evening, restaurant):
