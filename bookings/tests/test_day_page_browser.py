@@ -168,9 +168,13 @@ def test_switching_restaurant_keeps_the_page_and_the_day(
     expect(page).to_have_url(f"{page.errors.origin}/app/bookings/?date={later.isoformat()}")
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_new_booking_is_picked_out_in_view_and_focused(page, host, restaurant, busy_day, width):
+def test_a_new_booking_is_picked_out_in_view_and_focused(
+    page, host, restaurant, busy_day, width, language
+):
     sign_in(page)
+    set_language(page, language)
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"/app/bookings/?date={busy_day.isoformat()}")
     if width < 1024:
@@ -178,7 +182,7 @@ def test_a_new_booking_is_picked_out_in_view_and_focused(page, host, restaurant,
         assert box(page.locator("#day-bookings"))["y"] < box(page.locator("#slot-list"))["y"]
     page.locator('#slot-list [data-slot="20:00"] [data-book-slot]').click()
     dialog = page.locator("#booking-dialog")
-    dialog.get_by_label("Guest name").fill("Zoe New")
+    dialog.locator("#id_client_name").fill("Zoe New")
     dialog.locator("button[type=submit]").click()
     expect(dialog).to_be_hidden()
 
