@@ -16,8 +16,11 @@ $(INSTALLED): pyproject.toml
 install: $(INSTALLED)
 
 # The development server on SQLite and the in-process cache, unless DB_URL/REDIS_URL are set.
+# On an empty database it first fills the demo restaurant (`manage.py demo`); DEMO=0 skips it.
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
+	@if [ "$${DEMO:-1}" != 0 ] && [ "$${DEBUG:-true}" = true ]; then \
+		DEBUG=true $(BIN)/python manage.py demo --if-empty; fi
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
 # The whole test suite. PostgreSQL and Redis tests run when DB_URL and REDIS_URL point at them.
@@ -79,10 +82,10 @@ messages: $(INSTALLED)
 		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore='*/tests/*'
 	$(BIN)/python manage.py compilemessages -l ru --ignore=.venv --ignore=node_modules
 
-# docs/screenshot-bookings.png, -timeline.png and -panel.png, taken by the browser tests.
+# docs/screenshot-bookings.png, -phone.png, -timeline.png and -panel.png, taken by the browser tests.
 screenshot: $(INSTALLED)
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -k screenshot bookings/tests/test_pages_browser.py \
-		bookings/tests/test_shift_browser.py
+		bookings/tests/test_day_page_browser.py bookings/tests/test_shift_browser.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis .test-db.sqlite3*

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bookings.calendar_grid import occupancy_level
+from bookings.calendar_grid import day_label, occupancy_level
 
 CHART_W, CHART_H, CHART_TOP, CHART_BOTTOM = 560, 240, 28, 48
 
@@ -27,6 +27,7 @@ def week_chart(days: list[dict], today: dt.date) -> dict:
                 **day,
                 "percent": round(day["ratio"] * 100),
                 "level": occupancy_level(day),
+                "label": day_label(day),
                 "x": svg_number(i * slot_w + (slot_w - bar_w) / 2),
                 "y": svg_number(CHART_TOP + plot_h - h),
                 "w": svg_number(bar_w),

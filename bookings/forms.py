@@ -9,6 +9,8 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bookings.exceptions import BookingInvalid
+from bookings.fields import clean_email, clean_guest_name, clean_notes, normalize_phone
 from bookings.models import CLIENT_NAME_MAX, PARTY_SIZE_MAX
 from restaurants.models import Restaurant, Table
 
@@ -94,6 +96,7 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, restaurant: Restaurant, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.restaurant = restaurant
         tables = Table.objects.filter(restaurant=restaurant, is_active=True)
         self.fields["tables"].queryset = tables
         self.fields["tables"].label_from_instance = lambda table: (
@@ -122,6 +125,24 @@ class BookingForm(forms.Form):
         }
         for name in ("client_name", "phone"):
             self.fields[name].widget.attrs.update(suggest)
+
+    def clean(self) -> dict:
+        """Every field the booking core would refuse, at once, with the core's own words: a
+        host fixes them all in one go. The core checks them again when it books."""
+        data = super().clean()
+        checks = {
+            "client_name": clean_guest_name,
+            "phone": lambda value: normalize_phone(value, country=self.restaurant.country),
+            "email": clean_email,
+            "notes": clean_notes,
+        }
+        for name, check in checks.items():
+            if name in data:
+                try:
+                    check(data[name])
+                except BookingInvalid as exc:
+                    self.add_error(name, str(exc))
+        return data
 
 
 class StatusForm(forms.Form):

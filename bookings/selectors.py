@@ -77,3 +77,40 @@ def bookings_in_range(*, restaurant: Restaurant, start: dt.date, end: dt.date) -
         .order_by("date", "time_slot", "id")
         .iterator(chunk_size=2000)
     )
+
+
+SEARCH_LIMIT = 20
+
+
+def bookings_search(*, restaurant: Restaurant, query: str, limit: int = SEARCH_LIMIT) -> list:
+    """The restaurant's bookings on any date by guest name, phone digits or booking number
+    ("17" or "#17"): the coming ones first, soonest first, then the past, latest first."""
+    from bookings.guests.selectors import phone_search
+
+    query = " ".join(query.split())
+    if not query:
+        return []
+    # SQLite compares only ASCII letters case-insensitively: try the usual spellings too.
+    match = Q()
+    for spelling in {query, query.lower(), query.title(), query.capitalize()}:
+        match |= Q(client_name__icontains=spelling)
+    match |= Q(guest__search_text__contains=query.lower())
+    match |= phone_search(query, country=restaurant.country)
+    number = query.removeprefix("#").strip()
+    if number.isdigit() and len(number) <= 12:
+        match |= Q(pk=int(number))
+    qs = (
+        Booking.objects.filter(match, restaurant=restaurant)
+        .select_related("guest", "restaurant")
+        .prefetch_related("tables")
+    )
+    today = restaurant.today()
+    coming = list(qs.filter(date__gte=today).order_by("date", "time_slot", "id")[:limit])
+    past = (
+        list(
+            qs.filter(date__lt=today).order_by("-date", "-time_slot", "-id")[: limit - len(coming)]
+        )
+        if len(coming) < limit
+        else []
+    )
+    return coming + past

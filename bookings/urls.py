@@ -4,13 +4,15 @@ from django.urls import path
 
 from bookings.guests import views as guest_views
 from bookings.timeline import views as timeline_views
-from bookings.views import booking, dashboard, day, live, panel
+from bookings.views import booking, dashboard, day, live, panel, run_sheet, search
 from bookings.waitlist import views as waitlist_views
 
 app_name = "bookings"
 
 urlpatterns = [
     path("bookings/", day.day, name="day"),
+    path("bookings/search/", search.search, name="search"),
+    path("bookings/run-sheet/", run_sheet.run_sheet, name="run-sheet"),
     path("bookings/new/", booking.booking_new, name="new"),
     path("bookings/<int:pk>/status/", booking.booking_status, name="status"),
     path("bookings/<int:pk>/", panel.booking_panel, name="panel"),

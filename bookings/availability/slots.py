@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import CharField, Count, Value
+from django.db.models import CharField, Count, IntegerField, Sum, Value
 from django.utils.translation import gettext as _
 
 from bookings.availability import cache, floor, queries, rules, seating
@@ -188,7 +188,8 @@ def tables_on(*, restaurant: Restaurant, date: dt.date) -> int:
 def _occupancy_by_date(
     *, restaurant: Restaurant, start: dt.date, end: dt.date
 ) -> dict[dt.date, dict]:
-    """Booked tables against capacity (tables times slots) for every date in [start, end].
+    """Booked tables against capacity (tables times slots) for every date in [start, end],
+    with the guests (`covers`) of those bookings.
 
     One query: the active bookings per date and the dates' table overrides travel together.
     """
@@ -200,22 +201,29 @@ def _occupancy_by_date(
             status__in=Booking.ACTIVE_STATUSES,
         )
         .values("date")
-        .annotate(kind=Value("b", output_field=CharField()), n=Count("id"))
-        .values_list("date", "kind", "n")
+        .annotate(
+            kind=Value("b", output_field=CharField()), n=Count("id"), covers=Sum("party_size")
+        )
+        .values_list("date", "kind", "n", "covers")
         .order_by()
     )
     overrides = (
         TableCountOverride.objects.filter(restaurant=restaurant, date__gte=start, date__lte=end)
-        .annotate(kind=Value("o", output_field=CharField()))
-        .values_list("date", "kind", "table_count")
+        .annotate(
+            kind=Value("o", output_field=CharField()), covers=Value(0, output_field=IntegerField())
+        )
+        .values_list("date", "kind", "table_count", "covers")
         .order_by()
     )
     booked: dict[dt.date, int] = {}
+    covers: dict[dt.date, int] = {}
     tables: dict[dt.date, int] = {}
-    for date, kind, n in counts.union(overrides, all=True):
+    for date, kind, n, guests in counts.union(overrides, all=True):
         if isinstance(date, str):  # SQLite hands back a union's dates as text
             date = dt.date.fromisoformat(date)
         (booked if kind == "b" else tables)[date] = n
+        if kind == "b":
+            covers[date] = guests or 0
     slots = len(restaurant.slot_times())
     result: dict[dt.date, dict] = {}
     day = start
@@ -228,6 +236,8 @@ def _occupancy_by_date(
             ),
             slots=slots,
         )
+        # The bookings that hold a table that day and their guests, as a host counts them.
+        result[day]["covers"] = covers.get(day, 0)
         day += dt.timedelta(days=1)
     return result
 

@@ -16,25 +16,33 @@ PHONE_DIGITS_MIN = 3
 
 
 def _guest_search(search: str, *, country: str) -> Q:
-    """Name, e-mail, tag or phone. A phone matches by its digits in any format: "912 345",
-    "+7 (912) 345-67-89" and "89123456789" all find +79123456789."""
+    """Name, e-mail, tag or phone."""
     search = " ".join(search.split())
     q = Q(search_text__contains=search.lower()) | Q(tag_index__contains=search.lower())
+    return q | phone_search(search, country=country)
+
+
+def phone_search(search: str, *, country: str, field: str = "phone") -> Q:
+    """A phone (stored in E.164) by its digits in any format: "912 345", "+7 (912) 345-67-89"
+    and "89123456789" all find +79123456789. Matches nothing unless `search` looks like a phone.
+    """
     digits = re.sub(r"\D", "", search)
-    if len(digits) >= PHONE_DIGITS_MIN and not re.search(r"[^\d\s()+.-]", search):
-        q |= Q(phone__contains=digits)
-        # The start of a local number with its trunk prefix: "8 912…" in Russia is "+7912…".
-        metadata = phonenumbers.PhoneMetadata.metadata_for_region(country or "")
-        prefix = (metadata.national_prefix or "") if metadata else ""
-        if prefix and not search.startswith("+") and digits.startswith(prefix):
-            code = phonenumbers.country_code_for_region(country)
-            q |= Q(phone__startswith=f"+{code}{digits[len(prefix) :]}")
-        try:
-            number = phonenumbers.parse(search, country or None)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is not None and phonenumbers.is_possible_number(number):
-            q |= Q(phone=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    if len(digits) < PHONE_DIGITS_MIN or re.search(r"[^\d\s()+.-]", search):
+        return Q(pk__in=[])
+    q = Q(**{f"{field}__contains": digits})
+    # The start of a local number with its trunk prefix: "8 912…" in Russia is "+7912…".
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(country or "")
+    prefix = (metadata.national_prefix or "") if metadata else ""
+    if prefix and not search.startswith("+") and digits.startswith(prefix):
+        code = phonenumbers.country_code_for_region(country)
+        q |= Q(**{f"{field}__startswith": f"+{code}{digits[len(prefix) :]}"})
+    try:
+        number = phonenumbers.parse(search, country or None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_possible_number(number):
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        q |= Q(**{field: e164})
     return q
 
 

@@ -92,7 +92,9 @@ def booking_new(request: PageRequest) -> HttpResponse:
                     # Nothing to swap: the dialog closes and the page's parts refresh themselves.
                     response = reswap(HttpResponse(), "none")
                     trigger_client_event(response, CHANGED_EVENT, {"date": str(booking.date)})
-                    trigger_client_event(response, "booking-created", {"message": message})
+                    trigger_client_event(
+                        response, "booking-created", {"message": message, "id": booking.pk}
+                    )
                     return response
                 messages.success(request, message)
                 return redirect(day_url(booking.date))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import pgettext
 
 from bookings.availability import week_occupancy
 from bookings.charts import week_chart
@@ -29,5 +30,7 @@ def dashboard(request: PageRequest) -> HttpResponse:
         "upcoming": upcoming_bookings(restaurant=restaurant),
         "outcomes": month_outcomes(restaurant=restaurant, year=today.year, month=today.month),
         "month_start": today.replace(day=1),
+        # A day and its month, short, the way the page's language writes it: "Dec 4", "4 дек".
+        "short_day": pgettext("date format: day and month, short", "M j"),
     }
     return render(request, "bookings/dashboard.html", context)

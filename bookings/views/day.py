@@ -14,7 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy
 
 from bookings.availability import day_slots_for_booking
-from bookings.calendar_grid import YEARS_AROUND, day_url, month_grid
+from bookings.calendar_grid import YEARS_AROUND, bookings_and_guests, day_url, month_grid
 from bookings.forms import parse_date, parse_month
 from bookings.models import Booking
 from bookings.selectors import bookings_for_day
@@ -23,6 +23,8 @@ from restaurants.models import Restaurant
 
 # The pieces of the bookings page an HTMX request may ask for, by the id of its target.
 DAY_PARTS = ("day-view", "calendar", "slot-list", "day-bookings")
+# The day's list without its cancelled bookings: a query parameter, so the choice is in the URL.
+HIDE_CANCELLED = "cancelled=hide"
 # Sent to the page after any change of bookings: its parts refresh themselves.
 CHANGED_EVENT = "bookings-changed"
 
@@ -54,22 +56,36 @@ def slot_rows(restaurant: Restaurant, date: dt.date) -> dict:
                 + urlencode({"date": date.isoformat(), "slot": slot["time"]}),
             }
         )
-    return {
-        "slots": slots,
-        "free_total": sum(s["free"] for s in slots if not s["ended"]),
-    }
+    running = None
+    if date == restaurant.today():
+        now = restaurant.now()
+        running = next(
+            (s for s in slots if not s["ended"] and restaurant.slot_start(date, s["time"]) <= now),
+            None,
+        )
+    # What a host means by "free": the tables free in the slot under way, not a day's sum.
+    return {"slots": slots, "free_now": running}
 
 
-def _bookings_context(restaurant: Restaurant, date: dt.date) -> dict:
+def _bookings_context(restaurant: Restaurant, date: dt.date, *, hide_cancelled: bool) -> dict:
     bookings = list(bookings_for_day(restaurant=restaurant, date=date))
     today = restaurant.today()
     for booking in bookings:
         booking.actions = [a for a in ACTIONS if booking.can_change_to(a.status, today=today)]
     active = [b for b in bookings if b.is_active]
+    cancelled = [b for b in bookings if b.status == Booking.Status.CANCELLED]
+    if hide_cancelled:
+        bookings = [b for b in bookings if b.status != Booking.Status.CANCELLED]
+    url = day_url(date)
     return {
         "bookings": bookings,
         "active_count": len(active),
         "covers": sum(b.party_size for b in active),
+        "day_summary": bookings_and_guests(len(active), sum(b.party_size for b in active)),
+        "cancelled_count": len(cancelled),
+        "hide_cancelled": hide_cancelled,
+        "bookings_url": f"{url}&{HIDE_CANCELLED}" if hide_cancelled else url,
+        "toggle_cancelled_url": url if hide_cancelled else f"{url}&{HIDE_CANCELLED}",
     }
 
 
@@ -91,7 +107,9 @@ def day(request: PageRequest) -> HttpResponse:
     part = "page"
     if request.htmx and not request.htmx.history_restore_request:
         part = request.htmx.target if request.htmx.target in DAY_PARTS else "day-view"
+    highlight = request.GET.get("booking", "")
     context: dict = {
+        "highlight": int(highlight) if highlight.isdigit() and len(highlight) < 12 else None,
         "date": date,
         "today": today,
         "is_past_day": date < today,
@@ -103,7 +121,8 @@ def day(request: PageRequest) -> HttpResponse:
     if part in ("page", "day-view", "slot-list"):
         context.update(slot_rows(restaurant, date))
     if part in ("page", "day-view", "day-bookings"):
-        context.update(_bookings_context(restaurant, date))
+        hide = request.GET.get("cancelled") == "hide"
+        context.update(_bookings_context(restaurant, date, hide_cancelled=hide))
     if part == "page":
         from bookings.waitlist.views import desk_context
 
