@@ -305,14 +305,16 @@ OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 1)
 # --- Audit trail ----------------------------------------------------------------------------
 
 # Who changed which booking or setting, when, and what: readable in admin under "Log entries".
+# A reverse one-to-one (a booking's waitlist entry) is left out: reading it for the log would
+# cost every booking write a query.
 AUDITLOG_INCLUDE_TRACKING_MODELS = tuple(
-    {"model": model, "exclude_fields": ["created_at", "updated_at"]}
-    for model in (
-        "restaurants.Restaurant",
-        "restaurants.TableCountOverride",
-        "restaurants.Membership",
-        "bookings.Booking",
-        "bookings.Guest",
+    {"model": model, "exclude_fields": ["created_at", "updated_at", *extra]}
+    for model, extra in (
+        ("restaurants.Restaurant", []),
+        ("restaurants.TableCountOverride", []),
+        ("restaurants.Membership", []),
+        ("bookings.Booking", ["waitlist_entry"]),
+        ("bookings.Guest", []),
     )
 )
 AUDITLOG_STORE_JSON_CHANGES = True
