@@ -76,6 +76,7 @@ class Booking(models.Model):
         API = "api", _("API")
         ASSISTANT = "assistant", _("AI host")
         ADMIN = "admin", _("Admin")
+        ONLINE = "online", _("Online")
 
     # The bookings that hold a table. Cancelled and no-show ones free it.
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.SEATED, Status.COMPLETED)
