@@ -125,7 +125,11 @@ class Restaurant(models.Model):
         _("page address"),
         max_length=SLUG_MAX,
         unique=True,
-        help_text=_("The public page lives at /r/<address>/: Latin letters, digits and dashes."),
+        blank=True,
+        help_text=_(
+            "The public page lives at /r/<address>/: Latin letters, digits and dashes. "
+            "Empty: made from the name."
+        ),
     )
     public_phone = models.CharField(
         _("public phone"),

@@ -80,6 +80,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='restaurant',
             name='slug',
-            field=models.SlugField(help_text='The public page lives at /r/<address>/: Latin letters, digits and dashes.', max_length=60, unique=True, verbose_name='page address'),
+            field=models.SlugField(blank=True, help_text='The public page lives at /r/<address>/: Latin letters, digits and dashes. Empty: made from the name.', max_length=60, unique=True, verbose_name='page address'),
         ),
     ]
