@@ -383,13 +383,10 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _change_steps(request: HttpRequest, booking: Booking) -> dict:
-    """The booking page's steps, for a move: they start at the booking's own party."""
+    """The booking page's steps, for a move: the booking's own party is marked."""
     base = reverse("public:manage", args=[links.manage_token(booking)])
-    query = request.GET.copy()
-    query.setdefault("party", str(booking.party_size))
-    query["change"] = "1"
-    request.GET = query
     ctx = steps(request, booking.restaurant, base)
+    ctx["current_party"] = booking.party_size
     # Every link of the steps keeps the change open.
     for key in ("party_url", "date_url", "time_url", "start_url"):
         if key in ctx:
