@@ -21,8 +21,9 @@
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail.target;
-    if (!target) return;
+    if (!event.detail.target) return;
+    // An outerHTML swap replaced the target: read the page as it is now.
+    var target = document.getElementById("manage") || document.getElementById("steps") || document;
     var invalid = target.querySelector("[aria-invalid='true'], .field-error, [role='alert']");
     if (invalid && invalid.matches("[aria-invalid='true']")) invalid.focus();
     else announceStep(target);
