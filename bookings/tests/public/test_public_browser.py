@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -93,7 +94,7 @@ def test_a_guest_books_then_moves_then_cancels(page, online, day, host_api, widt
 
     with page.expect_download() as download:
         page.get_by_test_id("ics").click()
-    event = Calendar.from_ical(open(download.value.path(), "rb").read()).walk("VEVENT")[0]
+    event = Calendar.from_ical(Path(download.value.path()).read_bytes()).walk("VEVENT")[0]
     assert event.decoded("dtstart") == booking.starts_at
 
     page.get_by_role("link", name=words["change"]).click()
