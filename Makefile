@@ -79,9 +79,10 @@ messages: $(INSTALLED)
 		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore='*/tests/*'
 	$(BIN)/python manage.py compilemessages -l ru --ignore=.venv --ignore=node_modules
 
-# docs/screenshot-bookings.png, taken by the browser tests from a page with a few bookings.
+# docs/screenshot-bookings.png and docs/screenshot-public-phone.png, taken by the browser tests from a page with a few bookings.
 screenshot: $(INSTALLED)
-	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -k screenshot bookings/tests/test_pages_browser.py
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -k screenshot bookings/tests/test_pages_browser.py \
+		bookings/tests/public/test_public_browser.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis .test-db.sqlite3*

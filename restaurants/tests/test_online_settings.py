@@ -122,3 +122,10 @@ def test_admin_edits_online_booking(admin_client, restaurant):
     restaurant.refresh_from_db()
     assert restaurant.online_booking is True
     assert restaurant.online_days_ahead == 30
+
+
+def test_the_sidebar_links_the_booking_page_once_it_is_on(manager_client, restaurant):
+    assert "public-page-link" not in manager_client.get("/app/bookings/").content.decode()
+    restaurant_update_online(restaurant=restaurant, online_booking=True)
+    page = manager_client.get("/app/bookings/").content.decode()
+    assert 'href="/r/blue-door/" class="nav-link" data-testid="public-page-link"' in page

@@ -202,3 +202,25 @@ def test_framed_by_an_allowed_site_and_refused_by_another(page, online, live_ser
     )
     page.errors.offsite.clear()
     page.errors.console = [m for m in page.errors.console if "frame-ancestors" not in m]
+
+
+def test_screenshot_of_the_public_page_on_a_phone(page, online, tmp_path):
+    """Saves docs/screenshot-public-phone.png when UPDATE_SCREENSHOTS=1 (`make screenshot`)."""
+    import os
+
+    import time_machine
+    from django.conf import settings
+
+    with time_machine.travel(dt.datetime(2030, 6, 12, 10, 0, tzinfo=online.tz)):
+        day = online.today() + dt.timedelta(days=2)
+        for time in ("19:00", "20:00"):
+            for n in range(5):
+                booking_create(restaurant=online, date=day, time_slot=time, client_name=f"G{n}")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"/r/blue-door/?party=2&date={day.isoformat()}&time=19:00")
+        expect(page.get_by_test_id("nearest-times")).to_be_visible()
+        target = tmp_path / "screenshot-public-phone.png"
+        if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+            target = Path(settings.BASE_DIR) / "docs" / "screenshot-public-phone.png"
+        page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
