@@ -77,6 +77,84 @@
     }
   });
 
+  // The AI host's chat: each message is one streamed turn (Server-Sent Events over fetch).
+  function chatLine(log, kind, text) {
+    var line = document.createElement("p");
+    line.className = "chat-" + kind;
+    line.textContent = text; // text, never markup: the model's words are not ours
+    log.appendChild(line);
+    return line;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("[data-chat-form]");
+    if (!form) return;
+    event.preventDefault();
+    var box = form.closest("[data-guest-chat]");
+    var url = box.dataset.guestChat;
+    var log = box.querySelector(".chat-log");
+    var field = form.elements.namedItem("message");
+    var text = field.value.trim();
+    if (!text) return;
+    var key = "guest-chat:" + url;
+    var threadId = window.sessionStorage ? sessionStorage.getItem(key) : null;
+    chatLine(log, "user", text);
+    field.value = "";
+    var reply = chatLine(log, "assistant", "");
+    var button = form.querySelector("button");
+    button.disabled = true;
+    var body = { message: text };
+    if (threadId) body.thread_id = threadId;
+    fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      body: JSON.stringify(body),
+    }).then(function (response) {
+      if (!response.ok) {
+        return response.json().then(function (data) { reply.textContent = data.detail; });
+      }
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = "";
+      function handle(data) {
+        if (data.delta) reply.textContent += data.delta;
+        if (data.tool && data.tool.status !== "started") {
+          var line = chatLine(log, "tool", data.tool.text);
+          if (data.tool.link) {
+            var link = document.createElement("a");
+            link.href = data.tool.link;
+            link.className = "link ml-2";
+            link.textContent = box.dataset.manageLabel || "Manage";
+            link.target = "_top";
+            line.appendChild(link);
+          }
+          reply = chatLine(log, "assistant", "");
+        }
+        if (data.error) chatLine(log, "error", data.error);
+        if (data.done && data.thread_id && window.sessionStorage) sessionStorage.setItem(key, data.thread_id);
+      }
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) return;
+          buffer += decoder.decode(chunk.value, { stream: true });
+          var parts = buffer.split("\n\n");
+          buffer = parts.pop();
+          parts.forEach(function (part) {
+            if (part.indexOf("data: ") === 0) handle(JSON.parse(part.slice(6)));
+          });
+          return pump();
+        });
+      }
+      return pump();
+    }).catch(function () {
+      chatLine(log, "error", box.dataset.failedLabel || "The message could not be sent.");
+    }).then(function () {
+      button.disabled = false;
+      field.focus();
+      sendHeight();
+    });
+  });
+
   function sendHeight() {
     if (window.parent === window) return;
     var height = document.documentElement.scrollHeight;
