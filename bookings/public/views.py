@@ -451,7 +451,7 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
 def manage_change(request: HttpRequest, token: str) -> HttpResponse:
     booking = links.booking_for_token(token)
     form = ChangeForm(request.POST)
-    error = None
+    status = 400
     if not form.is_valid():
         error = _("Choose the party, the date and a time offered.")
     else:
@@ -459,15 +459,17 @@ def manage_change(request: HttpRequest, token: str) -> HttpResponse:
             online_booking_change(booking=booking, **form.cleaned_data)
         except ChangeClosed as exc:
             error = _("This booking can no longer be changed online. %(call)s") % {"call": str(exc)}
+            status = 409
         except BookingInvalid as exc:
             error = str(exc)
         except SlotFull:
             error = _("That time was just taken. Please choose another.")
+            status = 409
         else:
             return _back_to_manage(request, booking, changed="1")
     ctx = _manage_context(request, booking)
     ctx["error"] = error
-    return _render_manage(request, booking, ctx, status=409 if "taken" in (error or "") else 400)
+    return _render_manage(request, booking, ctx, status=status)
 
 
 @require_GET

@@ -129,7 +129,8 @@ def test_after_the_cutoff_it_says_whom_to_call_and_refuses_changes(
     response = client.post(
         f"{url}change/", {"party_size": 3, "date": day.isoformat(), "time_slot": "21:00"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert "+7 495 123-45-67" in response.content.decode()
     booking.refresh_from_db()
     assert (booking.status, booking.party_size) == (Booking.Status.CONFIRMED, 2)
 
