@@ -127,3 +127,19 @@ def test_within_the_minimum_notice_no_time_is_offered_or_taken(client, online, t
     response = client.post("/r/blue-door/book/", details(today, time_slot="17:00"))
     assert response.status_code == 400
     assert not Booking.objects.exists()
+
+
+def test_the_times_offered_are_the_apis_answer_for_that_party(client, online, day, host_api):
+    from restaurants.models import Table
+
+    Table.objects.create(restaurant=online, name="A", min_seats=1, max_seats=2)
+    Table.objects.create(restaurant=online, name="B", min_seats=1, max_seats=4)
+    booking_create(restaurant=online, date=day, time_slot="19:00", client_name="Big", party_size=4)
+    api = host_api.get(f"/bookings/{online.pk}/{day.isoformat()}?party_size=4").json()
+    available = [slot["time"] for slot in api["slots"] if slot["available"]]
+    page = client.get("/r/blue-door/", {"party": 4, "date": day.isoformat()}).content.decode()
+    offered = re.findall(r'class="choice">(\d\d:\d\d)<', page)
+    assert "19:00" not in offered
+    assert offered == available
+    two = client.get("/r/blue-door/", {"party": 2, "date": day.isoformat()}).content.decode()
+    assert "19:00" in re.findall(r'class="choice">(\d\d:\d\d)<', two)
