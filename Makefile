@@ -82,10 +82,12 @@ messages: $(INSTALLED)
 		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore='*/tests/*'
 	$(BIN)/python manage.py compilemessages -l ru --ignore=.venv --ignore=node_modules
 
-# docs/screenshot-bookings.png, -phone.png, -timeline.png and -panel.png, taken by the browser tests.
+# docs/screenshot-*.png (the bookings page, a phone, the timeline, the panel, the public page),
+# taken by the browser tests.
 screenshot: $(INSTALLED)
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -k screenshot bookings/tests/test_pages_browser.py \
-		bookings/tests/test_day_page_browser.py bookings/tests/test_shift_browser.py
+		bookings/tests/test_day_page_browser.py bookings/tests/test_shift_browser.py \
+		bookings/tests/public/test_public_browser.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis .test-db.sqlite3*

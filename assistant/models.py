@@ -76,6 +76,9 @@ class Thread(models.Model):
         blank=True,
         related_name="assistant_threads",
     )
+    # A guest's conversation on the public booking page: its tools see only this restaurant
+    # and the bookings made in this conversation (assistant.guests.tools).
+    for_guests = models.BooleanField(_("guest's conversation"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -79,6 +79,7 @@ class Booking(models.Model):
         ASSISTANT = "assistant", _("AI host")
         ADMIN = "admin", _("Admin")
         WALK_IN = "walk_in", _("Walk-in")
+        ONLINE = "online", _("Online")
 
     # The bookings that hold a table. Cancelled and no-show ones free it.
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.SEATED, Status.COMPLETED)

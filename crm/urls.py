@@ -31,4 +31,7 @@ urlpatterns = [
     path("app/", include("restaurants.urls")),
     path("app/", include("assistant.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The guests' booking pages: no sign-in, one per restaurant that books online.
+    path("r/", include("bookings.public.urls")),
+    path("r/", include("assistant.guests.urls")),
 ]

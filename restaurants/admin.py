@@ -139,6 +139,8 @@ class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
         "slot_minutes",
         "time_zone",
         "host_choice",
+        "slug",
+        "online_booking",
     ]
     list_display_links = ["id", "name"]
     search_fields = ["name"]
@@ -147,6 +149,22 @@ class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
         (None, {"fields": ["name", "default_table_count", "country", "time_zone"]}),
         ("Hours", {"fields": ["opening_time", "closing_time", "slot_minutes", "pacing_covers"]}),
         ("AI host", {"fields": ["host_choice", "greeting_text", "info_text"]}),
+        (
+            _("Online booking"),
+            {
+                "fields": [
+                    "online_booking",
+                    "slug",
+                    "public_phone",
+                    "online_min_notice_minutes",
+                    "online_days_ahead",
+                    "online_max_party",
+                    "online_change_cutoff_minutes",
+                    "online_policy_text",
+                    "online_frame_origins",
+                ]
+            },
+        ),
     ]
     inlines = [TableInline, VisitLengthInline, TableCountOverrideInline]
 

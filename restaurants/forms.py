@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from restaurants.models import MAX_TABLES, Table, VisitLength
+from restaurants.models import MAX_TABLES, Restaurant, Table, VisitLength
 from restaurants.personas import PERSONA_CHOICES
 
 
@@ -105,3 +105,29 @@ class PacingForm(forms.Form):
         max_value=1000,
         help_text=_("Keeps the kitchen from 40 covers at 19:00. Empty: no limit."),
     )
+
+
+class OnlineBookingForm(forms.ModelForm):
+    """The guests' booking page: on or off, its address and its rules."""
+
+    class Meta:
+        model = Restaurant
+        fields = [
+            "online_booking",
+            "slug",
+            "public_phone",
+            "online_min_notice_minutes",
+            "online_days_ahead",
+            "online_max_party",
+            "online_change_cutoff_minutes",
+            "online_policy_text",
+            "online_frame_origins",
+        ]
+        widgets = {
+            "online_policy_text": forms.Textarea(attrs={"rows": 3}),
+            "online_frame_origins": forms.Textarea(
+                attrs={"rows": 2, "placeholder": "https://www.example.com"}
+            ),
+            "online_min_notice_minutes": forms.NumberInput(attrs={"step": 15}),
+            "online_change_cutoff_minutes": forms.NumberInput(attrs={"step": 15}),
+        }

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from functools import cached_property
 
+from anyascii import anyascii
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -26,6 +29,37 @@ def validate_time_zone(value: str) -> None:
 
 def default_time_zone() -> str:
     return settings.TIME_ZONE
+
+
+# Online booking: the largest party a guest may book online, and the longest notice or cutoff.
+ONLINE_PARTY_MAX = 50
+ONLINE_MINUTES_MAX = 14 * 24 * 60
+ONLINE_DAYS_AHEAD_MAX = 366
+SLUG_MAX = 60
+# Paths of the public pages themselves (/r/manage/…) that no restaurant's page may take.
+RESERVED_SLUGS = frozenset({"manage"})
+_ORIGIN = re.compile(
+    r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9a-f:]+\](:[0-9]{1,5})?$"
+)
+
+
+def slug_base(name: str) -> str:
+    """A readable address part from a name, Cyrillic too: "Синяя дверь" → "sinyaya-dver"."""
+    return slugify(anyascii(name or ""))[: SLUG_MAX - 4].strip("-") or "restaurant"
+
+
+def parse_origins(text: str) -> list[str]:
+    """The framing origins as typed, one per line (or separated by spaces or commas)."""
+    return [item.strip().rstrip("/").lower() for item in re.split(r"[\s,]+", text or "") if item]
+
+
+def validate_origins(text: str) -> None:
+    bad = [origin for origin in parse_origins(text) if not _ORIGIN.match(origin)]
+    if bad:
+        raise ValidationError(
+            _("Not an origin: %(bad)s. Write each as https://example.com, one per line."),
+            params={"bad": ", ".join(bad)},
+        )
 
 
 class Restaurant(models.Model):
@@ -81,6 +115,68 @@ class Restaurant(models.Model):
             "Empty: no limit."
         ),
     )
+    # Online booking: the guests' own page at /r/<slug>/, off until a manager turns it on.
+    online_booking = models.BooleanField(
+        _("online booking"),
+        default=False,
+        help_text=_("Guests book themselves on the restaurant's public page."),
+    )
+    slug = models.SlugField(
+        _("page address"),
+        max_length=SLUG_MAX,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "The public page lives at /r/<address>/: Latin letters, digits and dashes. "
+            "Empty: made from the name."
+        ),
+    )
+    public_phone = models.CharField(
+        _("public phone"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("Shown to guests: whom to call for a large party or a late change."),
+    )
+    online_min_notice_minutes = models.PositiveIntegerField(
+        _("minimum notice, minutes"),
+        default=120,
+        validators=[MaxValueValidator(ONLINE_MINUTES_MAX)],
+        help_text=_("Guests book online at least this long before the visit."),
+    )
+    online_days_ahead = models.PositiveSmallIntegerField(
+        _("days ahead"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(ONLINE_DAYS_AHEAD_MAX)],
+        help_text=_("How far ahead guests may book online."),
+    )
+    online_max_party = models.PositiveSmallIntegerField(
+        _("largest party online"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(ONLINE_PARTY_MAX)],
+        help_text=_("Larger parties are asked to call."),
+    )
+    online_change_cutoff_minutes = models.PositiveIntegerField(
+        _("change cutoff, minutes"),
+        default=120,
+        validators=[MaxValueValidator(ONLINE_MINUTES_MAX)],
+        help_text=_("Guests change or cancel through their link until this long before the visit."),
+    )
+    online_policy_text = models.TextField(
+        _("booking policy"),
+        blank=True,
+        default="",
+        max_length=4000,
+        help_text=_("What guests agree to when they book online."),
+    )
+    online_frame_origins = models.TextField(
+        _("sites that may embed the page"),
+        blank=True,
+        default="",
+        max_length=2000,
+        validators=[validate_origins],
+        help_text=_("One origin per line, e.g. https://www.example.com. Empty: none."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -92,7 +188,22 @@ class Restaurant(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self.name, exclude_pk=self.pk)
+            if (fields := kwargs.get("update_fields")) is not None:
+                kwargs["update_fields"] = {*fields, "slug"}
+        super().save(*args, **kwargs)
+
+    @property
+    def frame_origins(self) -> list[str]:
+        return parse_origins(self.online_frame_origins)
+
     def clean(self) -> None:
+        if self.slug:
+            self.slug = self.slug.lower()
+            if self.slug in RESERVED_SLUGS:
+                raise ValidationError({"slug": _("This address is reserved. Choose another.")})
         if self.slot_minutes and self.slot_minutes % 5:
             raise ValidationError({"slot_minutes": _("Use a multiple of 5 minutes.")})
         if self.opening_time and self.closing_time is not None:
@@ -145,6 +256,23 @@ class Restaurant(models.Model):
         """
         start = self.slot_start(date, time_slot)
         return start + dt.timedelta(minutes=self.slot_minutes) <= self.now()
+
+
+def unique_slug(name: str, *, exclude_pk: int | None = None, taken: set[str] | None = None) -> str:
+    """The name's slug, with -2, -3… when another restaurant has it already."""
+    base = slug_base(name)
+    existing = taken
+    if existing is None:
+        existing = set(
+            Restaurant.objects.filter(slug__startswith=base)
+            .exclude(pk=exclude_pk)
+            .values_list("slug", flat=True)
+        )
+    slug, n = base, 1
+    while slug in existing or slug in RESERVED_SLUGS:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 MAX_SEATS = 100

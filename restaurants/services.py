@@ -65,6 +65,48 @@ def restaurant_update_settings(*, restaurant: Restaurant, **changes: object) -> 
     return restaurant
 
 
+ONLINE_FIELDS = (
+    "online_booking",
+    "slug",
+    "public_phone",
+    "online_min_notice_minutes",
+    "online_days_ahead",
+    "online_max_party",
+    "online_change_cutoff_minutes",
+    "online_policy_text",
+    "online_frame_origins",
+)
+
+
+def restaurant_update_online(*, restaurant: Restaurant, **changes: object) -> Restaurant:
+    """Change the online-booking settings; ValidationError naming the field, saving nothing.
+
+    The slug must be unique and not reserved; the framing origins must be origins. The page
+    of a restaurant whose online booking is off answers 404, as a missing one does.
+    """
+    unknown = set(changes) - set(ONLINE_FIELDS)
+    if unknown:
+        raise ValueError(f"not online settings: {sorted(unknown)}")
+    changed = [field for field, value in changes.items() if getattr(restaurant, field) != value]
+    if not changed:
+        return restaurant
+    before = {field: getattr(restaurant, field) for field in changed}
+    for field in changed:
+        setattr(restaurant, field, changes[field])
+    try:
+        if "online_frame_origins" in changed:
+            # Stored as typed, one origin a line, without the trailing slashes people paste.
+            restaurant.online_frame_origins = "\n".join(restaurant.frame_origins)
+        _check_text_lengths(restaurant, changed)
+        restaurant.full_clean()
+    except ValidationError:
+        for field, value in before.items():
+            setattr(restaurant, field, value)
+        raise
+    restaurant.save(update_fields=[*changed, "updated_at"])
+    return restaurant
+
+
 def _check_host_choice(value: object) -> None:
     if value is None or value == "" or value in PERSONAS:
         return

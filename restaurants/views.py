@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from restaurants.current import PageRequest, choose_restaurant, manager_required
 from restaurants.forms import (
+    OnlineBookingForm,
     OverrideDeleteForm,
     OverrideForm,
     PacingForm,
@@ -23,12 +25,13 @@ from restaurants.forms import (
     TableFormSet,
     VisitLengthFormSet,
 )
-from restaurants.models import Table, TableCountOverride, VisitLength
+from restaurants.models import Restaurant, Table, TableCountOverride, VisitLength
 from restaurants.selectors import restaurant_for_user
 from restaurants.services import (
     SETTINGS_FIELDS,
     TableInUse,
     floor_save,
+    restaurant_update_online,
     restaurant_update_settings,
     table_override_delete,
     table_override_set,
@@ -61,7 +64,27 @@ def _floor_forms(restaurant, data=None) -> dict:
     }
 
 
-def _render(request, *, form=None, override_form=None, floor=None) -> HttpResponse:
+def _online_context(request, form=None) -> dict:
+    """The online-booking form, the page's address and the snippet that embeds it."""
+    restaurant = request.restaurant
+    if form is None:
+        form = OnlineBookingForm(instance=restaurant)
+    if not request.can_manage:
+        for field in form.fields.values():
+            field.disabled = True
+    page_url = request.build_absolute_uri(reverse("public:page", args=[restaurant.slug]))
+    script_url = request.build_absolute_uri(static("js/embed.js"))
+    snippet = (
+        f'<iframe src="{page_url}" title="{_("Book a table")}" data-restaurant-booking '
+        'style="width:100%;max-width:42rem;height:640px;border:0"></iframe>\n'
+        f'<script src="{script_url}" async></script>'
+    )
+    return {"online_form": form, "online_url": page_url, "embed_snippet": snippet}
+
+
+def _render(
+    request, *, form=None, override_form=None, floor=None, online_form=None
+) -> HttpResponse:
     """The page, with a bound form's errors when a save was refused (200, as Django does)."""
     restaurant = request.restaurant
     if form is None:
@@ -78,6 +101,7 @@ def _render(request, *, form=None, override_form=None, floor=None) -> HttpRespon
             "overrides": _overrides(restaurant),
             "slot_times": restaurant.slot_times(),
             "floor": floor or _floor_forms(restaurant),
+            **_online_context(request, online_form),
         },
     )
 
@@ -151,6 +175,29 @@ def floor_update(request: PageRequest) -> HttpResponse:
             messages.success(request, _("Floor saved."))
             return redirect(reverse("restaurants:settings") + "#floor")
     return _render(request, floor=floor)
+
+
+@require_POST
+@manager_required(**SETTINGS_MANAGERS)
+def online_update(request: PageRequest) -> HttpResponse:
+    """Online booking: the guests' page on or off, its address, rules and framing sites."""
+    restaurant = request.restaurant
+    form = OnlineBookingForm(request.POST, instance=Restaurant.objects.get(pk=restaurant.pk))
+    if form.is_valid():
+        try:
+            restaurant_update_online(
+                restaurant=restaurant,
+                **{f: form.cleaned_data[f] for f in OnlineBookingForm.Meta.fields},
+            )
+        except ValidationError as exc:
+            restaurant.refresh_from_db()
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("Online booking saved."))
+            return redirect(reverse("restaurants:settings") + "#online")
+    return _render(request, online_form=form)
 
 
 @require_POST

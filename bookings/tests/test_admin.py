@@ -73,6 +73,12 @@ def test_manager_edits_only_their_restaurants_settings(
         "visit_lengths-INITIAL_FORMS": 0,
         "table_overrides-0-date": "2030-01-01",
         "table_overrides-0-table_count": 2,
+        # Online booking, as the change form shows it: off, with its defaults.
+        "slug": restaurant.slug,
+        "online_min_notice_minutes": 120,
+        "online_days_ahead": 60,
+        "online_max_party": 8,
+        "online_change_cutoff_minutes": 120,
     }
     assert client.post(url, form).status_code == 302
     restaurant.refresh_from_db()

@@ -47,6 +47,11 @@ def test_settings_change_in_admin_is_audited(admin_client, restaurant):
         "visit_lengths-INITIAL_FORMS": 0,
         "memberships-TOTAL_FORMS": 0,
         "memberships-INITIAL_FORMS": 0,
+        "slug": restaurant.slug,
+        "online_min_notice_minutes": 120,
+        "online_days_ahead": 60,
+        "online_max_party": 8,
+        "online_change_cutoff_minutes": 120,
     }
     assert admin_client.post(url, form).status_code == 302
     entry = LogEntry.objects.get_for_object(restaurant).filter(action=LogEntry.Action.UPDATE).get()

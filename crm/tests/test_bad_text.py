@@ -142,6 +142,12 @@ def fill(route: str, world: dict) -> tuple[str, list[str]]:
             return world["tomorrow"].isoformat()
         if name == "thread_id":
             return world["thread"].public_id
+        if name == "slug":  # the guests' booking page
+            return world["restaurant"].slug
+        if name == "token":  # a booking's manage link
+            from bookings.public.links import manage_token
+
+            return manage_token(world["booking"])
         if name == "content_type_id":
             return str(ContentType.objects.get_for_model(world["restaurant"]).pk)
         if name in ("object_id", "id"):

@@ -108,3 +108,34 @@ def test_bookings_made_before_the_floor_keep_working_on_the_v1_floor(back_to_lat
     }
     assert at["13:30"] == (2, 0)
     assert at["12:00"] == (0, 2)
+
+
+BEFORE_ONLINE = [("restaurants", "0003_floor")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restaurants_made_before_online_booking_get_unique_slugs_and_stay_offline(back_to_latest):
+    old = migrate_to(BEFORE_ONLINE).get_model("restaurants", "Restaurant")
+    first = old.objects.create(name="Blue Door", default_table_count=4)
+    twin = old.objects.create(name="Blue Door")
+    cyrillic = old.objects.create(name="Синяя дверь")
+    nameless = old.objects.create(name="!!!")
+
+    migrate_to_latest()
+
+    rows = {
+        r.pk: r
+        for r in Restaurant.objects.filter(pk__in=[first.pk, twin.pk, cyrillic.pk, nameless.pk])
+    }
+    assert [rows[r.pk].slug for r in (first, twin, cyrillic)] == [
+        "blue-door",
+        "blue-door-2",
+        "sinyaya-dver",
+    ]
+    # The first-run restaurant may be called "Restaurant" already: then this one is -2.
+    assert rows[nameless.pk].slug in ("restaurant", "restaurant-2")
+    slugs = list(Restaurant.objects.values_list("slug", flat=True))
+    assert len(slugs) == len(set(slugs))
+    assert not any(r.online_booking for r in rows.values())
+    assert rows[first.pk].default_table_count == 4
+    assert Restaurant.objects.create(name="Blue Door").slug == "blue-door-3"

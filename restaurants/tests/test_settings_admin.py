@@ -28,6 +28,11 @@ def change_form(restaurant, **changes) -> dict:
         "tables-INITIAL_FORMS": 0,
         "visit_lengths-TOTAL_FORMS": 0,
         "visit_lengths-INITIAL_FORMS": 0,
+        "slug": restaurant.slug,
+        "online_min_notice_minutes": restaurant.online_min_notice_minutes,
+        "online_days_ahead": restaurant.online_days_ahead,
+        "online_max_party": restaurant.online_max_party,
+        "online_change_cutoff_minutes": restaurant.online_change_cutoff_minutes,
     }
     form.update(changes)
     return form
