@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install run test lint format serve bench clean css css-check messages screenshot postman
+.PHONY: install run test lint format serve worker beat bench clean css css-check messages screenshot postman
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,16 @@ serve: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn -c crm/gunicorn.conf.py crm.wsgi
+
+# Background work (needs REDIS_URL): a Celery worker, and beat, the scheduler of the periodic
+# tasks (the outbox's sweep, reminders, cleanup). Run one beat; as many workers as you like,
+# here or on other machines, with WORKER_ARGS="--concurrency 8" for more processes in one.
+WORKER_ARGS ?=
+worker: $(INSTALLED)
+	$(BIN)/celery -A crm worker --loglevel INFO $(WORKER_ARGS)
+
+beat: $(INSTALLED)
+	$(BIN)/celery -A crm beat --loglevel INFO
 
 # Seeds PostgreSQL (its own database, emptied) and measures the production server with wrk;
 # writes docs/benchmarks.md. Needs PostgreSQL, Redis and wrk.
