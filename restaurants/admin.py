@@ -147,6 +147,7 @@ class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
         (None, {"fields": ["name", "default_table_count", "country", "time_zone"]}),
         ("Hours", {"fields": ["opening_time", "closing_time", "slot_minutes", "pacing_covers"]}),
         ("AI host", {"fields": ["host_choice", "greeting_text", "info_text"]}),
+        (_("Guests' e-mails"), {"fields": ["reminder_hours"]}),
     ]
     inlines = [TableInline, VisitLengthInline, TableCountOverrideInline]
 
