@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from crm.webhooks.models import WebhookEndpoint
 from restaurants.current import PageRequest, choose_restaurant, manager_required
 from restaurants.forms import (
     OverrideDeleteForm,
@@ -78,6 +79,13 @@ def _render(request, *, form=None, override_form=None, floor=None) -> HttpRespon
             "overrides": _overrides(restaurant),
             "slot_times": restaurant.slot_times(),
             "floor": floor or _floor_forms(restaurant),
+            "webhooks_off": list(
+                WebhookEndpoint.objects.filter(
+                    restaurant=restaurant, is_active=False, disabled_at__isnull=False
+                )
+            )
+            if request.can_manage
+            else [],
         },
     )
 
