@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bookings.emails import hooks
 from bookings.models import Booking
@@ -52,6 +53,8 @@ def booking_message(booking: Booking, kind: str) -> EmailMultiAlternatives:
             "kind": kind,
             "intro": _intro(kind),
             "start": start,
+            # A date format of Django's (`date` filter), written out in the guest's language.
+            "day": formats.date_format(start, pgettext("e-mail date", "l, F j, Y")),
             "manage_url": hooks.manage_url(booking) if kind != Kind.CANCELLATION else None,
             "language": language_of(booking),
         }
