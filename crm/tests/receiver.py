@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -24,6 +25,7 @@ class Receiver:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.answers: list[int] = []
+        self.delay = 0.0  # seconds to wait before answering
         self._lock = threading.Lock()
         receiver = self
 
@@ -36,6 +38,8 @@ class Receiver:
                         Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                     )
                     status = receiver.answers.pop(0) if receiver.answers else 200
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 self.send_response(status)
                 if status in (301, 302, 307, 308):
                     self.send_header("Location", "http://127.0.0.1:9/elsewhere")
