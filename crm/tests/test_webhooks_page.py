@@ -55,7 +55,7 @@ def test_a_manager_adds_an_endpoint_and_sees_its_secret_once(manager_client, res
 )
 def test_a_bad_endpoint_is_refused_beside_its_field(manager_client, data, field, message):
     response = add(manager_client, **data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     html = response.content.decode()
     assert f'data-field-error="{field}"' in html
     assert message in html

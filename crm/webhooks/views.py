@@ -35,6 +35,7 @@ def _endpoint(request: PageRequest, endpoint_id: int) -> WebhookEndpoint:
 
 
 def _render(request: PageRequest, form: EndpointAddForm | None = None) -> HttpResponse:
+    """The page; with a refused form, its errors beside the fields (200, as Django does)."""
     endpoints = _endpoints(request)
     by_target = {e.target: e for e in endpoints}
     log = list(
@@ -53,7 +54,6 @@ def _render(request: PageRequest, form: EndpointAddForm | None = None) -> HttpRe
             "log": log,
             "new_secret": request.session.pop(SECRET_KEY, None),
         },
-        status=400 if form is not None and form.errors else 200,
     )
 
 
