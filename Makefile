@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install run test lint format serve worker beat bench clean css css-check messages screenshot postman
+.PHONY: install run test lint format serve worker beat bench bench-outbox clean css css-check messages screenshot postman
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ beat: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet "uvicorn>=0.30"
 	$(BIN)/python bench/run.py
+
+# What the transactional outbox costs `POST /bookings` (on against off, in one process);
+# writes docs/benchmarks-outbox.md. Needs PostgreSQL (BENCH_DB_URL, emptied) and Redis.
+bench-outbox: $(INSTALLED)
+	$(BIN)/python bench/outbox.py
 
 # The pages' CSS: Tailwind compiled from frontend/app.css and the templates into the committed
 # static/css/app.css (so `make run` needs no Node). Needs Node and `npm ci`.
