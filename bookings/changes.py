@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -46,20 +46,27 @@ def booking_payload(booking: Booking, *, tables: Sequence | None = None) -> dict
     `tables` (with `id`, `name`, `position`): the tables it holds, known to the caller, so
     they are not read again.
     """
-    from bookings.api.serializers import BookingOut
-
-    cache = booking.__dict__.setdefault("_prefetched_objects_cache", {})
-    had = cache.get("tables")
+    prefetched = booking.__dict__.setdefault("_prefetched_objects_cache", {})
+    had = prefetched.get("tables")
     if tables is not None:
-        cache["tables"] = sorted(tables, key=lambda t: (t.position, t.id))
+        prefetched["tables"] = sorted(tables, key=lambda t: (t.position, t.id))
     try:
-        data = dict(BookingOut(booking).data)
+        data = dict(_booking_out().to_representation(booking))
     finally:
         if had is None:
-            cache.pop("tables", None)
+            prefetched.pop("tables", None)
         else:
-            cache["tables"] = had
+            prefetched["tables"] = had
     return {"booking": redact_booking(data) if booking.forgotten else data}
+
+
+@lru_cache(maxsize=1)
+def _booking_out():
+    """One serializer, reused: building a DRF serializer's fields costs more than using them,
+    and `to_representation` keeps no state between calls."""
+    from bookings.api.serializers import BookingOut
+
+    return BookingOut()
 
 
 def redact_booking(data: dict) -> dict:
