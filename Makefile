@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install run test lint format serve bench clean css css-check messages screenshot postman
+.PHONY: install run test lint format serve worker beat bench bench-outbox clean css css-check messages screenshot postman
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +41,26 @@ serve: $(INSTALLED)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn -c crm/gunicorn.conf.py crm.wsgi
 
+# Background work (needs REDIS_URL): a Celery worker, and beat, the scheduler of the periodic
+# tasks (the outbox's sweep, reminders, cleanup). Run one beat; as many workers as you like,
+# here or on other machines, with WORKER_ARGS="--concurrency 8" for more processes in one.
+WORKER_ARGS ?=
+worker: $(INSTALLED)
+	$(BIN)/celery -A crm worker --loglevel INFO $(WORKER_ARGS)
+
+beat: $(INSTALLED)
+	$(BIN)/celery -A crm beat --loglevel INFO
+
 # Seeds PostgreSQL (its own database, emptied) and measures the production server with wrk;
 # writes docs/benchmarks.md. Needs PostgreSQL, Redis and wrk.
 bench: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet "uvicorn>=0.30"
 	$(BIN)/python bench/run.py
+
+# What the transactional outbox costs `POST /bookings` (on against off, in one process);
+# writes docs/benchmarks-outbox.md. Needs PostgreSQL (BENCH_DB_URL, emptied) and Redis.
+bench-outbox: $(INSTALLED)
+	$(BIN)/python bench/outbox.py
 
 # The pages' CSS: Tailwind compiled from frontend/app.css and the templates into the committed
 # static/css/app.css (so `make run` needs no Node). Needs Node and `npm ci`.

@@ -25,6 +25,11 @@ def pytest_configure(config: pytest.Config) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Tasks run in-process as they are sent, whether or not REDIS_URL is set; the tests that
+    # start a real worker (crm/tests/worker.py) send them to the broker for their own run.
+    from crm.celery import app
+
+    app.conf.task_always_eager = True
 
 
 def _missing(marker: str) -> str | None:

@@ -10,3 +10,7 @@ class BookingsConfig(AppConfig):
 
     def ready(self) -> None:
         from bookings import signals  # noqa: F401 (connects the receivers)
+        from bookings.emails.channel import CHANNEL
+        from crm.outbox import channels
+
+        channels.register(CHANNEL)

@@ -2,21 +2,29 @@
 
 Every write of the booking core, and every change of a restaurant's grid or a date's tables
 (`bookings.signals`), calls one of these inside its transaction; what they do runs after the
-commit, so no reader ever sees a count that was rolled back: the cached slots are dropped, and
-the restaurant's change version (`live`) moves on, so its open pages refresh themselves.
-Whatever else must follow a committed change of bookings belongs here too.
+commit, so no reader ever sees a count that was rolled back: the cached slots are dropped, the
+restaurant's change version (`live`) moves on, so its open pages refresh themselves, and the
+outbox's events (webhooks, the guests' e-mails) are written in the same transaction and handed
+to the task queue once it commits. Whatever else must follow a committed change of bookings
+belongs here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from functools import partial
+from collections.abc import Iterable, Sequence
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from bookings import live
 from bookings.availability import cache
+from crm.outbox import services as outbox
+from crm.outbox.models import EventKind
+
+if TYPE_CHECKING:
+    from bookings.models import Booking
 
 
 def bookings_changed(*, restaurant_id: int, dates: Iterable[dt.date]) -> None:
@@ -35,3 +43,71 @@ def room_changed(*, restaurant_id: int, date: dt.date | None = None) -> None:
 def waitlist_changed(*, restaurant_id: int) -> None:
     """A party joined, left or was seated from the waitlist."""
     transaction.on_commit(partial(live.bump, restaurant_id))
+
+
+# --- Events: written with the change, delivered after it (crm.outbox) ----------------------
+
+FORGOTTEN_FIELDS = ("client_name", "phone", "email", "notes")
+
+
+def booking_payload(booking: Booking, *, tables: Sequence | None = None) -> dict:
+    """The booking as the API shows it; a forgotten guest's without name, contacts or notes.
+
+    `tables` (with `id`, `name`, `position`): the tables it holds, known to the caller, so
+    they are not read again.
+    """
+    prefetched = booking.__dict__.setdefault("_prefetched_objects_cache", {})
+    had = prefetched.get("tables")
+    if tables is not None:
+        prefetched["tables"] = sorted(tables, key=lambda t: (t.position, t.id))
+    try:
+        data = dict(_booking_out().to_representation(booking))
+    finally:
+        if had is None:
+            prefetched.pop("tables", None)
+        else:
+            prefetched["tables"] = had
+    return {"booking": redact_booking(data) if booking.forgotten else data}
+
+
+@lru_cache(maxsize=1)
+def _booking_out():
+    """One serializer, reused: building a DRF serializer's fields costs more than using them,
+    and `to_representation` keeps no state between calls."""
+    from bookings.api.serializers import BookingOut
+
+    return BookingOut()
+
+
+def redact_booking(data: dict) -> dict:
+    return {**data, **dict.fromkeys(FORGOTTEN_FIELDS, "")}
+
+
+def booking_event(
+    booking: Booking, kind: str, *, tables: Sequence | None = None, **extra: object
+) -> None:
+    """Record that a booking was created, changed or moved along its life (`EventKind`), in
+    the transaction that did it; webhooks and the guest's e-mails follow from it."""
+    outbox.event_record(
+        kind=kind,
+        restaurant_id=booking.restaurant_id,
+        subject_id=booking.pk,
+        payload={**booking_payload(booking, tables=tables), **extra},
+    )
+
+
+def guest_forgotten(*, restaurant_id: int, guest_id: int, booking_ids: list[int]) -> None:
+    """A guest was erased: the events of their bookings not yet delivered lose what was erased,
+    and partners hear which bookings were theirs."""
+
+    def redact(payload: dict) -> dict:
+        if isinstance(payload.get("booking"), dict):
+            return {**payload, "booking": redact_booking(payload["booking"])}
+        return payload
+
+    outbox.events_redact(subject_ids=booking_ids, redact=redact)
+    outbox.event_record(
+        kind=EventKind.GUEST_FORGOTTEN,
+        restaurant_id=restaurant_id,
+        payload={"guest_id": guest_id, "booking_ids": sorted(booking_ids)},
+    )

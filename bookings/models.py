@@ -132,6 +132,12 @@ class Booking(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # The guest's language for what is sent to them (e-mails); empty: the site's default.
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
+    # The guest asked to be forgotten: nothing is sent to them, no payload names them.
+    forgotten = models.BooleanField(_("guest forgotten"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bookings import availability, changes
@@ -30,6 +32,7 @@ from bookings.fields import (
 )
 from bookings.guests.services import guest_link_or_create
 from bookings.models import Booking, BookingTable
+from crm.outbox.models import EventKind
 from restaurants.models import Restaurant
 
 
@@ -48,6 +51,7 @@ def booking_create(
     idempotency: idempotent.Idempotency | None = None,
     table_ids: list[int] | None = None,
     override_size: bool = False,
+    language: str | None = None,
 ) -> Booking:
     """Book a table, or raise BookingInvalid (400) or SlotFull (409) having written nothing.
 
@@ -55,6 +59,7 @@ def booking_create(
     the engine's best fit (`availability.floor`); on the v1 floor one of its identical tables.
     With `idempotency`, a request already answered under its key gets that booking back, and
     nothing is written (IdempotencyKeyReused when the key came with another request).
+    `language`, the guest's (for their e-mails), is the request's when not given.
     """
     if idempotency is not None and (earlier := idempotent.earlier_booking(idempotency)):
         return earlier
@@ -73,6 +78,7 @@ def booking_create(
             idempotency=idempotency,
             table_ids=table_ids,
             override_size=override_size,
+            language=guest_language(language),
         )
     except IntegrityError as exc:
         if floor.is_table_overlap(exc):
@@ -99,6 +105,7 @@ def _booking_insert(
     idempotency: idempotent.Idempotency | None,
     table_ids: list[int] | None,
     override_size: bool,
+    language: str,
 ) -> Booking:
     name = clean_guest_name(client_name)
     availability.check_bookable(restaurant=restaurant, date=date, time_slot=time_slot)
@@ -136,12 +143,24 @@ def _booking_insert(
             notes=notes,
             source=source,
             created_by=created_by if created_by and created_by.is_authenticated else None,
+            language=language,
         )
         floor.hold_tables(booking, seated.tables, fresh=True)
         if idempotency is not None:
             idempotent.remember(idempotency, booking)
         changes.bookings_changed(restaurant_id=restaurant.pk, dates=[date])
+        changes.booking_event(booking, EventKind.BOOKING_CREATED, tables=seated.tables)
     return booking
+
+
+def guest_language(language: str | None) -> str:
+    """One of LANGUAGES: the one given, else the active one (the request's), else ""."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    for candidate in (language, get_language()):
+        base = (candidate or "").split("-")[0].lower()
+        if base in codes:
+            return base
+    return ""
 
 
 def _seat(
@@ -300,6 +319,13 @@ def _set_status(booking: Booking, status: str) -> Booking:
             fields += _end_visit_now(locked)
         locked.save(update_fields=fields)
         changes.bookings_changed(restaurant_id=locked.restaurant_id, dates=[locked.date])
+        changes.booking_event(
+            locked,
+            EventKind.BOOKING_CANCELLED
+            if status == Booking.Status.CANCELLED
+            else EventKind.BOOKING_STATUS_CHANGED,
+            previous_status=old_status,
+        )
     return _bring_up_to_date(booking, locked)
 
 
@@ -442,6 +468,13 @@ def _update(
                 floor.hold_tables(locked, seated.tables)
                 moves = True
             locked.save(update_fields=[*changed, "updated_at"])
+            tables_moved = new_tables is not None and new_tables != sorted(own)
+            told = {*changed, "tables"} if tables_moved else set(changed)
+            changes.booking_event(
+                locked,
+                EventKind.BOOKING_CHANGED,
+                changed=sorted(told - {"guest", "starts_at", "ends_at"}),
+            )
         if moves:
             changes.bookings_changed(restaurant_id=restaurant.pk, dates=[old_date, locked.date])
     return _bring_up_to_date(booking, locked)

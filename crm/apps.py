@@ -14,7 +14,11 @@ class CrmConfig(AppConfig):
 
     def ready(self) -> None:
         from crm import checks  # noqa: F401  (registers the system checks)
+        from crm.outbox import channels
         from crm.tokens import signals  # noqa: F401  (revokes tokens on credential changes)
+        from crm.webhooks.channel import CHANNEL
+
+        channels.register(CHANNEL)
 
         if settings.INSECURE_DEFAULTS_IN_USE:
             logger.warning(

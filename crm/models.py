@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from crm.outbox.models import Delivery, DeliveryAttempt, OutboxEvent
 from crm.tokens.models import IssuedRefreshToken, TokenState
+from crm.webhooks.models import WebhookEndpoint
 
-__all__ = ["IssuedRefreshToken", "TokenState"]
+__all__ = [
+    "Delivery",
+    "DeliveryAttempt",
+    "IssuedRefreshToken",
+    "OutboxEvent",
+    "TokenState",
+    "WebhookEndpoint",
+]

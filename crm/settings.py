@@ -18,6 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
+from crm.email_url import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Real environment variables win over `.env`.
@@ -318,6 +320,68 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = tuple(
     )
 )
 AUDITLOG_STORE_JSON_CHANGES = True
+
+# --- Work after the answer: Celery, the outbox, e-mails, webhooks ---------------------------
+
+# Redis is the broker when there is one; without it (the quick start, the tests) a task runs
+# in-process as it is sent, so nothing more has to run.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL) or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = env_bool(
+    "CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL.startswith("memory://")
+)
+# An in-process task that fails is logged, not raised into the answer that sent it.
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it is done: a worker that dies mid-task leaves it to another.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A hand-over at commit must not hold the answer when the broker is down: it fails at once and
+# the outbox's sweep hands the event over later.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "visibility_timeout": 3600,
+    # Connecting to send a task is tried once: a booking's answer never waits on a broker.
+    "max_retries": 0,
+}
+CELERY_TIMEZONE = env_str("TIME_ZONE", "Europe/Moscow")
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / ".celerybeat-schedule")
+)
+# Seconds: how often beat sweeps the outbox, and how long an event may wait for its hand-over
+# (or a delivery past its time) before the sweep hands it over again.
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+OUTBOX_STUCK_SECONDS = env_int("OUTBOX_STUCK_SECONDS", 60)
+REMINDER_SCAN_SECONDS = env_int("REMINDER_SCAN_SECONDS", 300)
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "outbox.sweep", "schedule": float(OUTBOX_SWEEP_SECONDS)},
+    "reminders-due": {"task": "bookings.reminders_due", "schedule": float(REMINDER_SCAN_SECONDS)},
+    "expired-rows-cleanup": {"task": "crm.cleanup_expired", "schedule": 6 * 3600.0},
+    "idempotency-keys-cleanup": {
+        "task": "bookings.cleanup_idempotency_keys",
+        "schedule": 6 * 3600.0,
+    },
+}
+
+# Webhooks: a delivery that fails is tried again after RETRY_BASE, then twice as long each
+# time, for RETRY_HOURS; an endpoint that has failed for that long is turned off.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)
+# Private, loopback and link-local addresses (and plain http) only while DEBUG, or when set.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
+
+# E-mail: printed on the console unless EMAIL_URL names a server (crm/email_url.py).
+EMAIL_URL = env_str("EMAIL_URL", "console://")
+globals().update(email_settings(EMAIL_URL))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bookings@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- Internationalization -------------------------------------------------------------------
 

@@ -165,6 +165,7 @@ class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Guests' e-mails"), {"fields": ["reminder_hours"]}),
     ]
     inlines = [TableInline, VisitLengthInline, TableCountOverrideInline]
 

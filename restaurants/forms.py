@@ -49,6 +49,13 @@ class SettingsForm(forms.Form):
         max_value=240,
         widget=forms.NumberInput(attrs={"step": 5}),
     )
+    reminder_hours = forms.IntegerField(
+        label=_("Reminder, hours before"),
+        required=False,
+        min_value=1,
+        max_value=168,
+        help_text=_("E-mail guests a reminder this many hours before their visit. Empty: none."),
+    )
 
 
 class OverrideForm(forms.Form):

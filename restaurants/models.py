@@ -177,6 +177,13 @@ class Restaurant(models.Model):
         validators=[validate_origins],
         help_text=_("One origin per line, e.g. https://www.example.com. Empty: none."),
     )
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("reminder, hours before"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_("E-mail guests a reminder this many hours before their visit. Empty: none."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

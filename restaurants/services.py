@@ -31,6 +31,7 @@ SETTINGS_FIELDS = (
     "closing_time",
     "slot_minutes",
     "pacing_covers",
+    "reminder_hours",
 )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from crm.webhooks.models import WebhookEndpoint
 from restaurants.current import PageRequest, choose_restaurant, manager_required
 from restaurants.forms import (
     OnlineBookingForm,
@@ -102,6 +103,13 @@ def _render(
             "slot_times": restaurant.slot_times(),
             "floor": floor or _floor_forms(restaurant),
             **_online_context(request, online_form),
+            "webhooks_off": list(
+                WebhookEndpoint.objects.filter(
+                    restaurant=restaurant, is_active=False, disabled_at__isnull=False
+                )
+            )
+            if request.can_manage
+            else [],
         },
     )
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings import availability
+from bookings import availability, changes
 from bookings.exceptions import BookingInvalid
 from bookings.fields import clean_email, clean_guest_name, clean_notes, normalize_phone
 from bookings.models import GUEST_NOTES_MAX, Booking, Guest
@@ -191,12 +191,18 @@ def guest_forget(*, guest: Guest) -> int:
             status__in=(Booking.Status.CONFIRMED, Booking.Status.SEATED)
         )
         ids = list(finished.values_list("pk", flat=True))
+        all_ids = list(bookings.values_list("pk", flat=True))
         with disable_auditlog():
+            Booking.objects.filter(pk__in=all_ids).update(forgotten=True)
             count = Booking.objects.filter(pk__in=ids).update(
                 client_name=_("Forgotten guest"), phone="", email="", notes="", guest=None
             )
             Booking.objects.filter(guest=guest).update(guest=None)
             LogEntry.objects.get_for_objects(Booking.objects.filter(pk__in=ids)).delete()
             LogEntry.objects.get_for_object(guest).delete()
+            guest_id = guest.pk
             guest.delete()
+        changes.guest_forgotten(
+            restaurant_id=guest.restaurant_id, guest_id=guest_id, booking_ids=all_ids
+        )
     return count

@@ -163,11 +163,11 @@ def test_without_phone_guest_is_linked_only_by_an_unambiguous_name(restaurant, t
     assert book(restaurant, tomorrow, "14:00", "Anna").guest is None
 
 
-def test_a_booking_is_five_statements_under_the_lock(restaurant, tomorrow):
+def test_a_booking_is_six_statements_under_the_lock(restaurant, tomorrow):
     """The lock, which also reads whether the floor is described (SQLite's transaction holds
     its own lock, and reads only that), one read of the slot's bookings and the day's tables,
-    the guest lookup, the insert and its audit entry: nothing more runs per booking on the v1
-    floor."""
+    the guest lookup, the insert, its audit entry and its outbox event: nothing more runs per
+    booking on the v1 floor."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -179,7 +179,7 @@ def test_a_booking_is_five_statements_under_the_lock(restaurant, tomorrow):
     statements = [
         q["sql"] for q in queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))
     ]
-    assert len(statements) == 5, "\n".join(s[:150] for s in statements)
+    assert len(statements) == 6, "\n".join(s[:150] for s in statements)
     # The override of 1 table is read with the count: the slot is now full.
     with pytest.raises(SlotFull):
         book(restaurant, tomorrow, client_name="Пётр")

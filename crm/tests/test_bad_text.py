@@ -28,7 +28,9 @@ from bookings.models import Booking, Guest
 from bookings.services import booking_create
 from bookings.waitlist.services import waitlist_add
 from conftest import PASSWORD, page_client_for
+from crm.outbox.models import Delivery, OutboxEvent
 from crm.unavailable import is_api_path
+from crm.webhooks.models import WebhookEndpoint
 from restaurants.models import Table
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -80,8 +82,15 @@ def world(restaurant, manager, superuser, tomorrow, settings):
     thread = Thread.objects.create(assistant=assistant, restaurant=restaurant, created_by=manager)
     table = Table.objects.create(restaurant=restaurant, name="T1", max_seats=4)
     waiting = waitlist_add(restaurant=restaurant, name="Olga", party_size=2)
+    endpoint = WebhookEndpoint.objects.create(
+        restaurant=restaurant, url="https://pos.example.com/hook", events=["booking.created"]
+    )
+    event = OutboxEvent.objects.create(kind="booking.created", restaurant_id=restaurant.pk)
+    delivery = Delivery.objects.create(event=event, channel="webhook", target=endpoint.target)
     return {
         "waitlist": waiting,
+        "endpoint": endpoint,
+        "delivery": delivery,
         "restaurant": restaurant,
         "table": table,
         "booking": booking,
@@ -136,7 +145,14 @@ def fill(route: str, world: dict) -> tuple[str, list[str]]:
             return "left"
         if name == "waitlist_id":
             return str(world["waitlist"].pk)
-        if name in ("booking_id", "guest_id", "restaurant_id", "table_id"):
+        if name in (
+            "booking_id",
+            "guest_id",
+            "restaurant_id",
+            "table_id",
+            "endpoint_id",
+            "delivery_id",
+        ):
             return str(world[name.removesuffix("_id")].pk)
         if name == "date":
             return world["tomorrow"].isoformat()
