@@ -229,6 +229,26 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# Anyone may sign up and open a restaurant: on by default only in development (`make run`).
+SIGNUP_OPEN = env_bool("SIGNUP_OPEN", DEBUG)
+# Sign-ups and password-reset requests accepted from one address per hour (0: no limit).
+SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 5)
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 10)
+# How long the link of a password-reset mail works, in seconds (Django's own setting).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
+
+# --- Mail -----------------------------------------------------------------------------------
+
+# Invitations, password resets and sign-up confirmations. The console by default (development:
+# mails are printed); set EMAIL_HOST and EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Restaurant CRM <noreply@localhost>")
+
 ADMIN_USERNAME = env_str("ADMIN_USERNAME", "admin")
 ADMIN_PASSWORD = env_str("ADMIN_PASSWORD", "password123", insecure=True)
 
@@ -305,15 +325,19 @@ OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 1)
 # --- Audit trail ----------------------------------------------------------------------------
 
 # Who changed which booking or setting, when, and what: readable in admin under "Log entries".
-AUDITLOG_INCLUDE_TRACKING_MODELS = tuple(
-    {"model": model, "exclude_fields": ["created_at", "updated_at"]}
-    for model in (
-        "restaurants.Restaurant",
-        "restaurants.TableCountOverride",
-        "restaurants.Membership",
-        "bookings.Booking",
-        "bookings.Guest",
-    )
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    *(
+        {"model": model, "exclude_fields": ["created_at", "updated_at"]}
+        for model in (
+            "restaurants.Restaurant",
+            "restaurants.TableCountOverride",
+            "restaurants.Membership",
+            "bookings.Booking",
+            "bookings.Guest",
+        )
+    ),
+    # An invitation's token is a secret; the log keeps who was invited, with which role.
+    {"model": "restaurants.Invitation", "exclude_fields": ["token_hash", "created_at"]},
 )
 AUDITLOG_STORE_JSON_CHANGES = True
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("app/logout-all/", token_views.sign_out_everywhere, name="logout_all"),
     path("app/", include("bookings.urls")),
     path("app/", include("restaurants.urls")),
+    path("app/", include("restaurants.team.urls")),
     path("app/", include("assistant.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -81,6 +81,18 @@ class Restaurant(models.Model):
             "Empty: no limit."
         ),
     )
+    # A restaurant made by sign-up takes no bookings until its manager's e-mail address is
+    # confirmed (the booking core refuses them); every other restaurant is confirmed.
+    confirmed = models.BooleanField(
+        _("e-mail confirmed"),
+        default=True,
+        help_text=_("Takes bookings only once the address given at sign-up is confirmed."),
+    )
+    require_manager_2fa = models.BooleanField(
+        _("managers must use two-factor sign-in"),
+        default=False,
+        help_text=_("A manager without it is asked to turn it on before anything else."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -292,3 +304,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.restaurant} ({self.get_role_display()})"
+
+    def get_additional_data(self) -> dict:
+        """Kept with each audit entry, so the team page finds it by restaurant and names it."""
+        return {"restaurant_id": self.restaurant_id, "user": self.user.get_username()}
+
+
+from restaurants.team.models import Invitation  # noqa: E402  (a model of this app)
+
+__all__ = ["Invitation", "Membership", "Restaurant", "Table", "TableCountOverride", "VisitLength"]

@@ -1,0 +1,205 @@
+"""The Team page (managers) and the invitation link (anyone holding it)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from restaurants.current import PageRequest, choose_restaurant, manager_required
+from restaurants.team.forms import InviteForm, NewMemberForm, RoleForm
+from restaurants.team.selectors import (
+    invitation_by_token,
+    team_history,
+    team_invitation,
+    team_member,
+    team_members,
+    waiting_invitations,
+)
+from restaurants.team.services import (
+    invitation_accept,
+    invitation_accept_new_user,
+    invitation_create,
+    invitation_withdraw,
+    membership_remove,
+    membership_set_role,
+)
+
+TEAM_MANAGERS = {"message": gettext_lazy("Only a manager can see and change the team.")}
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _render(request: PageRequest, *, invite_form=None, status: int = 200) -> HttpResponse:
+    restaurant = request.restaurant
+    members = list(team_members(restaurant=restaurant))
+    return render(
+        request,
+        "restaurants/team/team.html",
+        {
+            "members": [
+                (m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in members
+            ],
+            "invitations": list(waiting_invitations(restaurant=restaurant)),
+            "invite_form": invite_form or InviteForm(),
+            "history": team_history(restaurant=restaurant),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@manager_required(**TEAM_MANAGERS)
+def team_page(request: PageRequest) -> HttpResponse:
+    return _render(request)
+
+
+@require_POST
+@manager_required(**TEAM_MANAGERS)
+def invite(request: PageRequest) -> HttpResponse:
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = invitation_create(
+                restaurant=request.restaurant,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+                base_url=base_url(request),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": invitation.email},
+            )
+            return redirect("team:page")
+    return _render(request, invite_form=form, status=400)
+
+
+def _member_or_404(request: PageRequest, membership_id: int):
+    membership = team_member(restaurant=request.restaurant, membership_id=membership_id)
+    if membership is None:
+        raise Http404(_("No such member."))
+    return membership
+
+
+def _refused(request: PageRequest, error: Exception) -> HttpResponse:
+    messages.error(request, str(error))
+    return redirect("team:page")
+
+
+@require_POST
+@manager_required(**TEAM_MANAGERS)
+def change_role(request: PageRequest, membership_id: int) -> HttpResponse:
+    membership = _member_or_404(request, membership_id)
+    form = RoleForm(request.POST, prefix=f"m{membership.pk}")
+    if not form.is_valid():
+        return _refused(request, ValidationError(_("Choose host or manager.")).messages[0])
+    try:
+        membership = membership_set_role(
+            membership=membership, role=form.cleaned_data["role"], by=request.user
+        )
+    except (ValidationError, PermissionDenied) as error:
+        return _refused(request, error)
+    messages.success(
+        request,
+        _("%(user)s is now %(role)s.")
+        % {"user": membership.user.get_username(), "role": membership.get_role_display()},
+    )
+    return redirect("team:page")
+
+
+@require_POST
+@manager_required(**TEAM_MANAGERS)
+def remove(request: PageRequest, membership_id: int) -> HttpResponse:
+    membership = _member_or_404(request, membership_id)
+    username = membership.user.get_username()
+    try:
+        membership_remove(membership=membership, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _refused(request, error)
+    if membership.user_id == request.user.pk:
+        return redirect("login")  # removed themselves: their session has just ended
+    messages.success(
+        request,
+        _("%(user)s is no longer on the team; their sessions and tokens have ended.")
+        % {"user": username},
+    )
+    return redirect("team:page")
+
+
+@require_POST
+@manager_required(**TEAM_MANAGERS)
+def withdraw(request: PageRequest, invitation_id: int) -> HttpResponse:
+    invitation = team_invitation(restaurant=request.restaurant, invitation_id=invitation_id)
+    if invitation is None:
+        raise Http404(_("No such invitation."))
+    invitation_withdraw(invitation=invitation, by=request.user)
+    messages.success(
+        request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+    )
+    return redirect("team:page")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitation link: set a password and join, or join with the account signed in."""
+    invitation = invitation_by_token(token=token)
+    if invitation is None or not invitation.is_open():
+        return render(
+            request,
+            "restaurants/team/invitation_invalid.html",
+            {"invitation": invitation},
+            status=404,
+        )
+    form = NewMemberForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                membership = invitation_accept(token=token, user=request.user)
+            elif form.is_valid():
+                membership = invitation_accept_new_user(
+                    token=token,
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, membership.user, backend=PASSWORD_BACKEND)
+            else:
+                membership = None
+        except ValidationError as error:
+            membership = None
+            for field, errors in error.message_dict.items():
+                target = "password1" if field == "password" else field
+                for message in errors:
+                    form.add_error(target if target in form.fields else None, message)
+        if membership is not None:
+            choose_restaurant(request, membership.restaurant)
+            messages.success(
+                request,
+                _("Welcome to the team of %(restaurant)s.")
+                % {"restaurant": membership.restaurant.name},
+            )
+            return redirect("bookings:day")
+    return render(
+        request,
+        "restaurants/team/accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "login_url": reverse("login") + "?next=" + request.path,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
