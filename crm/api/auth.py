@@ -1,8 +1,9 @@
-"""Sign-in for the API: `POST /auth/login` (the v1 shape, docs/api-v1.md), `POST /auth/refresh`
-and `POST /auth/logout-all`."""
+"""Sign-in for the API: `POST /auth/login` (the v1 shape, docs/api-v1.md), `POST /auth/refresh`,
+`POST /auth/logout-all` and `POST /auth/password-reset`."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -15,10 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
+from crm.accounts.forms import ResetForm
 from crm.api.errors import ErrorSerializer
 from crm.api.fields import StrictCharField
 from crm.api.jwt import refresh_token_for, refresh_token_renew
 from crm.api.parsers import JSONParser
+from crm.ratelimit import within_limit
 from crm.tokens.services import tokens_revoke_all
 
 
@@ -183,3 +186,58 @@ class LogoutAllApi(APIView):
     def post(self, request: Request) -> Response:
         tokens_revoke_all(user=request.user)
         return Response(status=204)
+
+
+class PasswordResetIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class DetailOut(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class TooManyRequests(exceptions.Throttled):
+    default_detail = _("Too many requests from your address. Try again in an hour.")
+
+
+RESET_SENT = _("If an account has this address, a link to choose a new password is on its way.")
+
+
+class PasswordResetApi(APIView):
+    authentication_classes = [BearerChallenge]
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_password_reset",
+        summary="Ask for a password-reset link",
+        description=(
+            "Mails a link to choose a new password to every active account with this address "
+            "(Django's reset tokens: the link works once and expires). The answer is the same "
+            "whether or not such an account exists, so it tells nobody which addresses have one. "
+            "A new password ends every session and token of the account."
+        ),
+        tags=["auth"],
+        request=PasswordResetIn,
+        responses={
+            202: DetailOut,
+            400: OpenApiResponse(ErrorSerializer, description="No valid `email` sent."),
+            429: OpenApiResponse(ErrorSerializer, description="Too many requests from here."),
+        },
+        examples=[
+            OpenApiExample("Ask", value={"email": "host@example.com"}, request_only=True),
+            OpenApiExample("Sent", value={"detail": str(RESET_SENT)}, response_only=True),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordResetIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not within_limit(
+            request._request,
+            scope="password-reset",
+            limit=settings.PASSWORD_RESET_LIMIT_PER_HOUR,
+        ):
+            raise TooManyRequests(wait=3600)
+        form = ResetForm(data={"email": data.validated_data["email"]})
+        if form.is_valid():
+            form.save(request=request._request, use_https=request.is_secure())
+        return Response({"detail": str(RESET_SENT)}, status=202)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("auth/login", auth.LoginApi.as_view(), name="login"),
     path("auth/refresh", auth.TokenRefreshApi.as_view(), name="refresh"),
     path("auth/logout-all", auth.LogoutAllApi.as_view(), name="logout-all"),
+    path("auth/password-reset", auth.PasswordResetApi.as_view(), name="password-reset"),
     path("bookings", bookings.BookingCreateApi.as_view(), name="bookings"),
     # Before `bookings/{restaurant_id}/{date}`: "status" and "cancel" are never dates.
     path(
