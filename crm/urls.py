@@ -23,9 +23,7 @@ urlpatterns = [
     path("", include("crm.api.urls")),
     # The host pages live under /app/, apart from the API's paths.
     path("", RedirectView.as_view(pattern_name="bookings:day", permanent=False), name="home"),
-    path(
-        "app/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
-    ),
+    path("app/login/", account_views.SignInView.as_view(), name="login"),
     path("app/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("app/logout-all/", token_views.sign_out_everywhere, name="logout_all"),
     path("app/password-reset/", account_views.ResetRequestView.as_view(), name="password_reset"),

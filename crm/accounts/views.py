@@ -12,6 +12,15 @@ from crm.accounts.forms import ResetForm
 from crm.ratelimit import within_limit
 
 
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, which also offers sign-up when it is open."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "signup_open": settings.SIGNUP_OPEN}
+
+
 class ResetRequestView(auth_views.PasswordResetView):
     form_class = ResetForm
     success_url = reverse_lazy("password_reset_done")

@@ -30,3 +30,13 @@ def send_invitation(*, invitation: Invitation, token: str, base_url: str) -> Non
             "expires_at": invitation.expires_at,
         },
     )
+
+
+def send_signup_confirmation(*, user, restaurant, token: str, base_url: str) -> None:
+    link = base_url.rstrip("/") + reverse("team:signup-confirm", args=[token])
+    send_templated_mail(
+        to=user.email,
+        subject=_("Confirm your address to open %(restaurant)s") % {"restaurant": restaurant.name},
+        template="mail/signup_confirm.txt",
+        context={"user": user, "restaurant": restaurant, "link": link},
+    )

@@ -9,9 +9,12 @@ version, `crm.tokens.services.tokens_revoke_all`): their tokens carry their role
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -19,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.tokens.services import tokens_revoke_all
-from restaurants.models import Membership, Restaurant
+from restaurants.models import MAX_TABLES, Membership, Restaurant
 from restaurants.selectors import can_manage
-from restaurants.team.mail import send_invitation
+from restaurants.team.mail import send_invitation, send_signup_confirmation
 from restaurants.team.models import Invitation, new_token, token_digest
 
 ROLE_RANK = {Membership.Role.HOST: 0, Membership.Role.MANAGER: 1}
@@ -162,21 +165,7 @@ def invitation_accept_new_user(*, token: str, username: str, password: str) -> M
     """Make an account with the invitation's address and join; ValidationError names the field
     (`username`, `password`, `token`) and nothing is written."""
     invitation = _open_invitation(token)
-    User = get_user_model()
-    username = (username or "").strip()
-    username_field = User._meta.get_field(User.USERNAME_FIELD)
-    try:
-        username_field.clean(username, None)
-    except ValidationError as error:
-        raise ValidationError({"username": error.messages}) from None
-    if User.objects.filter(**{f"{User.USERNAME_FIELD}__iexact": username}).exists():
-        raise TeamRuleBroken("username", _("This username is taken; choose another."))
-    user = User(**{User.USERNAME_FIELD: username}, email=invitation.email)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    user.set_password(password)
+    user = _new_account(username=username, email=invitation.email, password=password)
     try:
         with transaction.atomic():
             user.save()
@@ -238,3 +227,112 @@ def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
     user = membership.user
     membership.delete()
     tokens_revoke_all(user=user)
+
+
+SIGNUP_SALT = "restaurants.signup.confirm"
+SIGNUP_LINK_SECONDS = 7 * 24 * 3600
+
+
+def _new_account(*, username: str, email: str, password: str) -> AbstractBaseUser:
+    """A user (not saved yet) with a checked username, address and password; ValidationError
+    naming the field otherwise."""
+    User = get_user_model()
+    username = (username or "").strip()
+    try:
+        User._meta.get_field(User.USERNAME_FIELD).clean(username, None)
+    except ValidationError as error:
+        raise ValidationError({"username": error.messages}) from None
+    if User.objects.filter(**{f"{User.USERNAME_FIELD}__iexact": username}).exists():
+        raise TeamRuleBroken("username", _("This username is taken; choose another."))
+    user = User(**{User.USERNAME_FIELD: username}, email=email)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
+    return user
+
+
+@transaction.atomic
+def signup_create(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    restaurant_name: str,
+    time_zone: str,
+    country: str,
+    opening_time: dt.time,
+    closing_time: dt.time,
+    table_count: int,
+    base_url: str,
+) -> Membership:
+    """An account, its first restaurant and the manager membership, or nothing (ValidationError
+    naming the field). The restaurant takes bookings once the address is confirmed by the
+    link mailed after commit (`signup_confirm`)."""
+    email = normalize_email(email)
+    user = _new_account(username=username, email=email, password=password)
+    restaurant = Restaurant(
+        name=(restaurant_name or "").strip(),
+        time_zone=time_zone,
+        country=(country or "").strip().upper(),
+        opening_time=opening_time,
+        closing_time=closing_time,
+        default_table_count=table_count,
+        confirmed=False,
+    )
+    if not restaurant.name:
+        raise TeamRuleBroken("restaurant_name", _("Enter the restaurant's name."))
+    if not (1 <= (table_count or 0) <= MAX_TABLES):
+        raise TeamRuleBroken(
+            "table_count", _("Between 1 and %(max)d tables.") % {"max": MAX_TABLES}
+        )
+    restaurant.full_clean(exclude=["host_choice", "greeting_text", "info_text"])
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise TeamRuleBroken("username", _("This username is taken; choose another.")) from None
+    restaurant.save()
+    membership = Membership.objects.create(
+        user=user, restaurant=restaurant, role=Membership.Role.MANAGER
+    )
+    signup_send_confirmation(membership=membership, base_url=base_url)
+    return membership
+
+
+def signup_send_confirmation(*, membership: Membership, base_url: str) -> None:
+    """Mail (after commit) the link that confirms the address and opens the restaurant."""
+    user, restaurant = membership.user, membership.restaurant
+    token = signing.dumps({"r": restaurant.pk, "u": user.pk, "e": user.email}, salt=SIGNUP_SALT)
+    transaction.on_commit(
+        lambda: send_signup_confirmation(
+            user=user, restaurant=restaurant, token=token, base_url=base_url
+        )
+    )
+
+
+@transaction.atomic
+def signup_confirm(*, token: str) -> Restaurant:
+    """Open the restaurant a confirmation link names; TeamRuleBroken for a bad or old link, or
+    one whose manager's address has changed since."""
+    refused = TeamRuleBroken("token", _("This confirmation link is not valid or has expired."))
+    try:
+        data = signing.loads(token, salt=SIGNUP_SALT, max_age=SIGNUP_LINK_SECONDS)
+    except signing.BadSignature:
+        raise refused from None
+    restaurant = Restaurant.objects.select_for_update().filter(pk=data.get("r")).first()
+    if (
+        restaurant is None
+        or not Membership.objects.filter(
+            restaurant=restaurant,
+            user_id=data.get("u"),
+            user__email=data.get("e"),
+            role=Membership.Role.MANAGER,
+        ).exists()
+    ):
+        raise refused
+    if not restaurant.confirmed:
+        restaurant.confirmed = True
+        restaurant.save(update_fields=["confirmed", "updated_at"])
+    return restaurant

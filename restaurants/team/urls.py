@@ -13,4 +13,7 @@ urlpatterns = [
     path("team/members/<int:membership_id>/remove/", views.remove, name="remove"),
     path("team/invitations/<int:invitation_id>/withdraw/", views.withdraw, name="withdraw"),
     path("invitations/<str:token>/", views.accept, name="accept"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/confirm/<str:token>/", views.signup_confirm_view, name="signup-confirm"),
+    path("signup/resend/", views.signup_resend, name="signup-resend"),
 ]

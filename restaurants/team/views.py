@@ -1,7 +1,8 @@
-"""The Team page (managers) and the invitation link (anyone holding it)."""
+"""The Team page (managers), the invitation link (anyone holding it) and sign-up."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from crm.ratelimit import within_limit
 from restaurants.current import PageRequest, choose_restaurant, manager_required
-from restaurants.team.forms import InviteForm, NewMemberForm, RoleForm
+from restaurants.team.forms import InviteForm, NewMemberForm, RoleForm, SignupForm
 from restaurants.team.selectors import (
     invitation_by_token,
     team_history,
@@ -29,6 +31,9 @@ from restaurants.team.services import (
     invitation_withdraw,
     membership_remove,
     membership_set_role,
+    signup_confirm,
+    signup_create,
+    signup_send_confirmation,
 )
 
 TEAM_MANAGERS = {"message": gettext_lazy("Only a manager can see and change the team.")}
@@ -203,3 +208,91 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+SIGNUP_FIELDS = {
+    "name": "restaurant_name",
+    "default_table_count": "table_count",
+    "password": "password1",
+}
+
+
+def _signup_open() -> None:
+    if not settings.SIGNUP_OPEN:
+        raise Http404(_("Sign-up is closed."))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """A new account and its first restaurant, managed by it."""
+    _signup_open()
+    if request.method != "POST":
+        form = SignupForm(initial={"time_zone": settings.TIME_ZONE})
+        return render(request, "restaurants/team/signup.html", {"form": form})
+    if not within_limit(request, scope="signup", limit=settings.SIGNUP_LIMIT_PER_HOUR):
+        return render(request, "registration/too_many.html", status=429)
+    form = SignupForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = signup_create(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                restaurant_name=data["restaurant_name"],
+                time_zone=data["time_zone"],
+                country=data["country"],
+                opening_time=data["opening_time"],
+                closing_time=data["closing_time"],
+                table_count=data["table_count"],
+                base_url=base_url(request),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                target = SIGNUP_FIELDS.get(field, field)
+                for message in errors:
+                    form.add_error(target if target in form.fields else None, message)
+        else:
+            login(request, membership.user, backend=PASSWORD_BACKEND)
+            choose_restaurant(request, membership.restaurant)
+            messages.success(
+                request,
+                _("Welcome! We sent a link to %(email)s: open it to start taking bookings.")
+                % {"email": membership.user.email},
+            )
+            return redirect("bookings:day")
+    return render(request, "restaurants/team/signup.html", {"form": form}, status=400)
+
+
+@require_http_methods(["GET", "HEAD"])
+def signup_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        restaurant = signup_confirm(token=token)
+    except ValidationError:
+        return render(request, "restaurants/team/signup_invalid.html", status=404)
+    messages.success(
+        request,
+        _("Your address is confirmed: %(restaurant)s takes bookings now.")
+        % {"restaurant": restaurant.name},
+    )
+    return redirect("bookings:day" if request.user.is_authenticated else "login")
+
+
+@require_POST
+@manager_required()
+def signup_resend(request: PageRequest) -> HttpResponse:
+    """Mail the confirmation link again, to the manager asking (their address as it is now)."""
+    from restaurants.models import Membership
+
+    membership = Membership.objects.filter(
+        user=request.user, restaurant=request.restaurant, role=Membership.Role.MANAGER
+    ).first()
+    if membership is not None and not request.restaurant.confirmed and request.user.email:
+        if within_limit(request, scope="signup-resend", limit=settings.SIGNUP_LIMIT_PER_HOUR):
+            signup_send_confirmation(membership=membership, base_url=base_url(request))
+            messages.success(
+                request, _("We sent the link again to %(email)s.") % {"email": request.user.email}
+            )
+        else:
+            messages.error(request, _("Too many requests. Try again in an hour."))
+    return redirect("bookings:day")
