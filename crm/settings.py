@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crm",
     "restaurants",
     "bookings",
@@ -121,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A session whose user had their tokens revoked (sign out everywhere) is signed out.
     "crm.tokens.middleware.SessionRevocationMiddleware",
+    # `request.user.is_verified()`: whether this session signed in with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "crm.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -228,6 +233,11 @@ AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two-factor sign-in: the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Restaurant CRM")
+# Minutes a page sign-in may wait between the password and the code.
+TWO_FACTOR_PENDING_SECONDS = 300
 
 # Anyone may sign up and open a restaurant: on by default only in development (`make run`).
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", DEBUG)

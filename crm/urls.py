@@ -24,6 +24,7 @@ urlpatterns = [
     # The host pages live under /app/, apart from the API's paths.
     path("", RedirectView.as_view(pattern_name="bookings:day", permanent=False), name="home"),
     path("app/login/", account_views.SignInView.as_view(), name="login"),
+    path("app/login/code/", account_views.sign_in_code, name="login_code"),
     path("app/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("app/logout-all/", token_views.sign_out_everywhere, name="logout_all"),
     path("app/password-reset/", account_views.ResetRequestView.as_view(), name="password_reset"),

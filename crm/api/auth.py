@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
 from crm.accounts.forms import ResetForm
+from crm.accounts.services import code_check, two_factor_enabled
 from crm.api.errors import ErrorSerializer
 from crm.api.fields import StrictCharField
 from crm.api.jwt import refresh_token_for, refresh_token_renew
@@ -42,6 +43,13 @@ class BearerChallenge(BaseAuthentication):
 class LoginIn(serializers.Serializer):
     username = StrictCharField(max_length=150, trim_whitespace=False)
     password = StrictCharField(max_length=4096, trim_whitespace=False)
+    otp = StrictCharField(
+        max_length=32,
+        required=False,
+        help_text=(
+            "With two-factor sign-in on: the code of the authenticator app, or a recovery code."
+        ),
+    )
 
 
 class RefreshIn(serializers.Serializer):
@@ -86,7 +94,8 @@ class LoginApi(APIView):
         operation_id="auth_login",
         summary="Sign in",
         description=(
-            "Trade a username and password for a bearer token. The token carries the user, "
+            "Trade a username and password (and, with two-factor sign-in on, `otp`) for a "
+            "bearer token. The token carries the user, "
             "`restaurant_id` (their first restaurant) and every restaurant they work at with "
             "their role. Any Authorization header sent here is ignored."
         ),
@@ -95,7 +104,13 @@ class LoginApi(APIView):
         responses={
             200: TokenOut,
             400: OpenApiResponse(ErrorSerializer, description="Missing or non-string fields."),
-            401: OpenApiResponse(ErrorSerializer, description="Wrong username or password."),
+            401: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "Wrong username or password (`code`: `login_failed`); two-factor sign-in is "
+                    "on and no `otp` was sent (`otp_required`), or a wrong one (`otp_invalid`)."
+                ),
+            ),
             429: OpenApiResponse(
                 ErrorSerializer,
                 description=(
@@ -112,6 +127,20 @@ class LoginApi(APIView):
             ),
             TOKEN_EXAMPLE,
             OpenApiExample(
+                "With two-factor sign-in",
+                value={"username": "admin", "password": "password123", "otp": "123456"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Code needed",
+                value={
+                    "detail": "Two-factor sign-in is on: send the code of your app in `otp`.",
+                    "code": "otp_required",
+                },
+                response_only=True,
+                status_codes=["401"],
+            ),
+            OpenApiExample(
                 "Wrong credentials",
                 value={"detail": "Incorrect username or password.", "code": "login_failed"},
                 response_only=True,
@@ -122,11 +151,23 @@ class LoginApi(APIView):
     def post(self, request: Request) -> Response:
         data = LoginIn(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request._request, **data.validated_data)
+        credentials = dict(data.validated_data)
+        otp = credentials.pop("otp", None)
+        user = authenticate(request._request, **credentials)
         if user is None:
             raise exceptions.AuthenticationFailed(
                 _("Incorrect username or password."), code="login_failed"
             )
+        if two_factor_enabled(user):
+            if not otp:
+                raise exceptions.AuthenticationFailed(
+                    _("Two-factor sign-in is on: send the code of your app in `otp`."),
+                    code="otp_required",
+                )
+            if code_check(user=user, code=otp) is None:
+                raise exceptions.AuthenticationFailed(
+                    _("That code is not right. Try the newest one."), code="otp_invalid"
+                )
         # A token sign-in is a sign-in: last_login moves, the lockout count resets.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(_tokens(refresh_token_for(user)))

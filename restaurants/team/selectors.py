@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, IntegerField, QuerySet, When
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,20 +127,61 @@ def _words(entry: LogEntry, model: type) -> str | None:
     return None
 
 
-def team_history(*, restaurant: Restaurant, limit: int = HISTORY_LENGTH) -> list[TeamEvent]:
-    """The team's latest changes from the audit log, newest first, each in a sentence."""
-    types = ContentType.objects.get_for_models(Membership, Invitation)
-    by_type = {ct.pk: model for model, ct in types.items()}
-    entries = (
-        LogEntry.objects.filter(
-            content_type_id__in=by_type, additional_data__restaurant_id=restaurant.pk
+def _other_words(entry: LogEntry) -> str | None:
+    """A member's two-factor sign-in turned on or off; the restaurant's requirement."""
+    changes = entry.changes_dict or {}
+    actor = entry.actor.get_username() if entry.actor_id and entry.actor else _("someone")
+    if "two_factor" in changes:
+        on = changes["two_factor"][1] == "on"
+        text = (
+            _("%(user)s turned on two-factor sign-in")
+            if on
+            else _("%(user)s turned off two-factor sign-in")
         )
+        return text % {"user": entry.object_repr}
+    if "require_manager_2fa" in changes:
+        on = str(changes["require_manager_2fa"][1]) == "True"
+        text = (
+            _("%(actor)s required two-factor sign-in of managers")
+            if on
+            else _("%(actor)s stopped requiring two-factor sign-in of managers")
+        )
+        return text % {"actor": actor}
+    return None
+
+
+def team_history(*, restaurant: Restaurant, limit: int = HISTORY_LENGTH) -> list[TeamEvent]:
+    """The team's latest changes from the audit log, newest first, each in a sentence: members,
+    invitations, the members' two-factor sign-in and the restaurant's requirement of it."""
+    types = ContentType.objects.get_for_models(Membership, Invitation, Restaurant, get_user_model())
+    by_type = {ct.pk: model for model, ct in types.items()}
+    member_ids = [
+        str(pk)
+        for pk in Membership.objects.filter(restaurant=restaurant).values_list("user_id", flat=True)
+    ]
+    team = Q(
+        content_type_id__in=[types[Membership].pk, types[Invitation].pk],
+        additional_data__restaurant_id=restaurant.pk,
+    )
+    two_factor = Q(
+        content_type_id=types[get_user_model()].pk,
+        object_pk__in=member_ids,
+        changes__has_key="two_factor",
+    )
+    required = Q(
+        content_type_id=types[Restaurant].pk,
+        object_pk=str(restaurant.pk),
+        changes__has_key="require_manager_2fa",
+    )
+    entries = (
+        LogEntry.objects.filter(team | two_factor | required)
         .select_related("actor")
         .order_by("-timestamp", "-pk")[: limit * 2]
     )
     events = []
     for entry in entries:
-        text = _words(entry, by_type[entry.content_type_id])
+        model = by_type[entry.content_type_id]
+        text = _words(entry, model) if model in (Membership, Invitation) else _other_words(entry)
         if text:
             events.append(TeamEvent(at=entry.timestamp, text=text))
     return events[:limit]

@@ -229,6 +229,19 @@ def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
     tokens_revoke_all(user=user)
 
 
+@transaction.atomic
+def team_require_two_factor(
+    *, restaurant: Restaurant, required: bool, by: AbstractBaseUser
+) -> None:
+    """Whether the restaurant's managers must sign in with two factors (pages send a manager
+    without it to the account page to turn it on)."""
+    _require_manager(by=by, restaurant=restaurant)
+    restaurant = _lock(restaurant)
+    if restaurant.require_manager_2fa != required:
+        restaurant.require_manager_2fa = required
+        restaurant.save(update_fields=["require_manager_2fa", "updated_at"])
+
+
 SIGNUP_SALT = "restaurants.signup.confirm"
 SIGNUP_LINK_SECONDS = 7 * 24 * 3600
 

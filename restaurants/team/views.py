@@ -34,6 +34,7 @@ from restaurants.team.services import (
     signup_confirm,
     signup_create,
     signup_send_confirmation,
+    team_require_two_factor,
 )
 
 TEAM_MANAGERS = {"message": gettext_lazy("Only a manager can see and change the team.")}
@@ -142,6 +143,20 @@ def remove(request: PageRequest, membership_id: int) -> HttpResponse:
         request,
         _("%(user)s is no longer on the team; their sessions and tokens have ended.")
         % {"user": username},
+    )
+    return redirect("team:page")
+
+
+@require_POST
+@manager_required(**TEAM_MANAGERS)
+def require_two_factor(request: PageRequest) -> HttpResponse:
+    required = request.POST.get("required") == "on"
+    team_require_two_factor(restaurant=request.restaurant, required=required, by=request.user)
+    messages.success(
+        request,
+        _("Managers must sign in with two factors.")
+        if required
+        else _("Managers may sign in without a second factor."),
     )
     return redirect("team:page")
 
