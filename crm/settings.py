@@ -309,11 +309,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BookingStatusEnum": "bookings.models.Booking.Status",
         "BookingSourceEnum": "bookings.models.Booking.Source",
+        "MembershipRoleEnum": "restaurants.models.Membership.Role",
     },
     "TAGS": [
         {"name": "auth", "description": "Sign in and renew tokens."},
         {"name": "bookings", "description": "Slots, bookings and their statuses."},
         {"name": "restaurants", "description": "A restaurant's settings."},
+        {"name": "team", "description": "A restaurant's members, roles and invitations."},
     ],
 }
 

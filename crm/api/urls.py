@@ -16,6 +16,7 @@ from bookings.api import views as bookings
 from bookings.guests import api as guests
 from crm.api import auth
 from restaurants.api import views as restaurants
+from restaurants.team import api as team
 
 app_name = "api"
 
@@ -44,6 +45,17 @@ urlpatterns = [
         name="settings",
     ),
     path("restaurants/<str:restaurant_id>/tables", restaurants.TablesApi.as_view(), name="tables"),
+    path("restaurants/<str:restaurant_id>/team", team.TeamApi.as_view(), name="team"),
+    path(
+        "restaurants/<str:restaurant_id>/invitations",
+        team.InvitationsApi.as_view(),
+        name="team-invite",
+    ),
+    path(
+        "restaurants/<str:restaurant_id>/members/<str:member_id>",
+        team.MemberApi.as_view(),
+        name="team-member",
+    ),
     path("tables/<str:table_id>", restaurants.TableApi.as_view(), name="table"),
     path(
         "restaurants/<str:restaurant_id>/bookings",

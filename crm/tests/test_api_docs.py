@@ -22,6 +22,9 @@ BRIEF = {
 ADDITIONS = {
     "/auth/refresh": {"post"},
     "/auth/password-reset": {"post"},
+    "/restaurants/{restaurant_id}/team": {"get"},
+    "/restaurants/{restaurant_id}/invitations": {"post"},
+    "/restaurants/{restaurant_id}/members/{member_id}": {"patch", "delete"},
     "/auth/logout-all": {"post"},
     "/bookings/{booking_id}": {"get", "patch"},
     "/bookings/{booking_id}/status": {"post"},
