@@ -122,5 +122,4 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             return redirect("login")
         request.session[PENDING_KEY] = pending
         form.add_error("code", _("That code is not right. Try the newest one."))
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "registration/sign_in_code.html", {"form": form}, status=status)
+    return render(request, "registration/sign_in_code.html", {"form": form})

@@ -75,7 +75,7 @@ def two_factor_confirm(request: PageRequest) -> HttpResponse:
             otp_login(request, device)
             messages.success(request, _("Two-factor sign-in is on."))
             return _render(request, codes=codes)
-    return _render(request, form=form, status=400)
+    return _render(request, form=form)
 
 
 @require_POST
@@ -94,7 +94,7 @@ def two_factor_off(request: PageRequest) -> HttpResponse:
         else:
             messages.success(request, _("Two-factor sign-in is off."))
             return redirect("team:account")
-    return _render(request, form=form, status=400)
+    return _render(request, form=form)
 
 
 @require_POST

@@ -92,7 +92,7 @@ def invite(request: PageRequest) -> HttpResponse:
                 _("Invitation sent to %(email)s.") % {"email": invitation.email},
             )
             return redirect("team:page")
-    return _render(request, invite_form=form, status=400)
+    return _render(request, invite_form=form)
 
 
 def _member_or_404(request: PageRequest, membership_id: int):
@@ -221,7 +221,6 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
             "login_url": reverse("login") + "?next=" + request.path,
         },
-        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -276,7 +275,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 % {"email": membership.user.email},
             )
             return redirect("bookings:day")
-    return render(request, "restaurants/team/signup.html", {"form": form}, status=400)
+    return render(request, "restaurants/team/signup.html", {"form": form})
 
 
 @require_http_methods(["GET", "HEAD"])
