@@ -161,3 +161,9 @@ def test_withdrawn_invitation_link_stops_working(manager_client):
         "withdrew the invitation to ann@example.com"
         in manager_client.get("/app/team/").content.decode()
     )
+
+
+def test_the_team_page_in_russian(manager_client, host):
+    page = manager_client.get("/app/team/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Команда" in page and "Пригласить сотрудника" in page and "Последний вход:" in page
+    assert 'lang="ru"' in page
