@@ -30,7 +30,9 @@ class InviteForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(
-        label=_("Role"), choices=Membership.Role.choices, widget=forms.Select(attrs=INPUT)
+        label=_("Role"),
+        choices=Membership.Role.choices,
+        widget=forms.Select(attrs={"class": "input w-auto py-1.5 text-sm"}),
     )
 
 

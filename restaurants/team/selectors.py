@@ -171,6 +171,7 @@ def team_history(*, restaurant: Restaurant, limit: int = HISTORY_LENGTH) -> list
     required = Q(
         content_type_id=types[Restaurant].pk,
         object_pk=str(restaurant.pk),
+        action=LogEntry.Action.UPDATE,
         changes__has_key="require_manager_2fa",
     )
     entries = (
