@@ -158,7 +158,12 @@ class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
         (None, {"fields": ["name", "default_table_count", "country", "time_zone"]}),
         ("Hours", {"fields": ["opening_time", "closing_time", "slot_minutes", "pacing_covers"]}),
         ("AI host", {"fields": ["host_choice", "greeting_text", "info_text"]}),
+        (_("Team"), {"fields": ["require_manager_2fa", "confirmed"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Whether the sign-up address was confirmed is the confirmation link's to say.
+        return [] if request.user.is_superuser else ["confirmed"]
     inlines = [TableInline, VisitLengthInline, TableCountOverrideInline]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
