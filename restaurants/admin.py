@@ -161,9 +161,9 @@ class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
         (_("Team"), {"fields": ["require_manager_2fa", "confirmed"]}),
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        # Whether the sign-up address was confirmed is the confirmation link's to say.
-        return [] if request.user.is_superuser else ["confirmed"]
+    # Whether the sign-up address was confirmed is the confirmation link's to say.
+    readonly_fields = ["confirmed"]
+
     inlines = [TableInline, VisitLengthInline, TableCountOverrideInline]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -307,7 +307,11 @@ class Membership(models.Model):
 
     def get_additional_data(self) -> dict:
         """Kept with each audit entry, so the team page finds it by restaurant and names it."""
-        return {"restaurant_id": self.restaurant_id, "user": self.user.get_username()}
+        try:
+            username = self.user.get_username()
+        except self._meta.get_field("user").related_model.DoesNotExist:
+            username = str(self.user_id)  # the user is being deleted with their memberships
+        return {"restaurant_id": self.restaurant_id, "user": username}
 
 
 from restaurants.team.models import Invitation  # noqa: E402  (a model of this app)

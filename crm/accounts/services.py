@@ -25,6 +25,15 @@ def two_factor_enabled(user: AbstractBaseUser) -> bool:
     return user.is_authenticated and user_has_device(user, confirmed=True)
 
 
+def two_factor_required(user: AbstractBaseUser) -> bool:
+    """Whether a restaurant the user manages requires two-factor sign-in of its managers."""
+    from restaurants.models import Membership  # restaurants builds on crm, not the reverse
+
+    return Membership.objects.filter(
+        user=user, role=Membership.Role.MANAGER, restaurant__require_manager_2fa=True
+    ).exists()
+
+
 def totp_pending(user: AbstractBaseUser) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=False).first()
 

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
 from crm.accounts.forms import ResetForm
-from crm.accounts.services import code_check, two_factor_enabled
+from crm.accounts.services import code_check, two_factor_enabled, two_factor_required
 from crm.api.errors import ErrorSerializer
 from crm.api.fields import StrictCharField
 from crm.api.jwt import refresh_token_for, refresh_token_renew
@@ -111,6 +111,13 @@ class LoginApi(APIView):
                     "on and no `otp` was sent (`otp_required`), or a wrong one (`otp_invalid`)."
                 ),
             ),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "A manager without two-factor sign-in at a restaurant that requires it "
+                    "(`otp_setup_required`)."
+                ),
+            ),
             429: OpenApiResponse(
                 ErrorSerializer,
                 description=(
@@ -168,6 +175,14 @@ class LoginApi(APIView):
                 raise exceptions.AuthenticationFailed(
                     _("That code is not right. Try the newest one."), code="otp_invalid"
                 )
+        elif two_factor_required(user):
+            raise exceptions.PermissionDenied(
+                _(
+                    "A restaurant of yours requires two-factor sign-in of its managers: turn it "
+                    "on on your account page first."
+                ),
+                code="otp_setup_required",
+            )
         # A token sign-in is a sign-in: last_login moves, the lockout count resets.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(_tokens(refresh_token_for(user)))

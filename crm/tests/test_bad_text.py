@@ -28,7 +28,7 @@ from bookings.models import Booking, Guest
 from bookings.services import booking_create
 from conftest import PASSWORD, page_client_for
 from crm.unavailable import is_api_path
-from restaurants.models import Table
+from restaurants.models import Invitation, Membership, Table
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 # Each run checks its own database once: SQLite locally and in CI's first run, PostgreSQL in
@@ -78,7 +78,12 @@ def world(restaurant, manager, superuser, tomorrow, settings):
     )
     thread = Thread.objects.create(assistant=assistant, restaurant=restaurant, created_by=manager)
     table = Table.objects.create(restaurant=restaurant, name="T1", max_seats=4)
+    invitation = Invitation.objects.create(
+        restaurant=restaurant, email="invited@example.com", token_hash="0" * 64
+    )
     return {
+        "member": Membership.objects.get(user=manager, restaurant=restaurant),
+        "invitation": invitation,
         "restaurant": restaurant,
         "table": table,
         "booking": booking,
@@ -127,8 +132,14 @@ def fill(route: str, world: dict) -> tuple[str, list[str]]:
     def value(name: str, regex: str = "") -> str:
         if name == "pk":
             return str(world["booking" if route.startswith("app/bookings/") else "guest"].pk)
-        if name in ("booking_id", "guest_id", "restaurant_id", "table_id"):
+        if name in ("booking_id", "guest_id", "restaurant_id", "table_id", "invitation_id"):
             return str(world[name.removesuffix("_id")].pk)
+        if name in ("member_id", "membership_id"):
+            return str(world["member"].pk)
+        if name == "token":  # an invitation's, a sign-up confirmation's, a password reset's
+            return "not-a-real-token"
+        if name == "uidb64":
+            return "MQ"
         if name == "date":
             return world["tomorrow"].isoformat()
         if name == "thread_id":
@@ -423,6 +434,9 @@ def valid_bodies(world: dict) -> dict[str, dict]:
         "restaurant_settings_update": {},
         "table_create": {"name": "T2", "max_seats": 4},
         "table_update": {},
+        "auth_password_reset": {"email": "someone@example.com"},
+        "team_invite": {"email": "someone@example.com", "role": "host"},
+        "team_member_role": {"role": "manager"},
     }
 
 
@@ -434,6 +448,7 @@ def write_operations(world: dict) -> Iterator[tuple[str, str, str, dict]]:
         "{guest_id}": world["guest"].pk,
         "{restaurant_id}": world["restaurant"].pk,
         "{table_id}": world["table"].pk,
+        "{member_id}": world["member"].pk,
     }
     for path, item in schema["paths"].items():
         for method, operation in item.items():

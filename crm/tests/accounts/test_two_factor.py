@@ -167,3 +167,19 @@ def test_the_team_page_tells_two_factor_changes_in_words(manager, host, restaura
         history = fresh.get("/app/team/").content.decode()
     assert "host turned on two-factor sign-in" in history
     assert "manager required two-factor sign-in of managers" in history
+
+
+def test_a_manager_without_it_where_it_is_required_gets_no_token(manager, restaurant):
+    restaurant.require_manager_2fa = True
+    restaurant.save()
+    api = APIClient()
+    refused = api.post("/auth/login", {"username": "manager", "password": PASSWORD}, format="json")
+    assert refused.status_code == 403 and refused.json()["code"] == "otp_setup_required"
+    turn_on(manager)
+    with later(60):
+        signed_in = api.post(
+            "/auth/login",
+            {"username": "manager", "password": PASSWORD, "otp": app_code(manager)},
+            format="json",
+        )
+    assert signed_in.status_code == 200

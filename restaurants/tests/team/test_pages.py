@@ -167,3 +167,11 @@ def test_the_team_page_in_russian(manager_client, host):
     page = manager_client.get("/app/team/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Команда" in page and "Пригласить сотрудника" in page and "Последний вход:" in page
     assert 'lang="ru"' in page
+
+
+def test_a_host_cannot_raise_their_own_role(host_client, host, manager):
+    own = Membership.objects.get(user=host)
+    response = host_client.post(f"/app/team/members/{own.pk}/role/", {f"m{own.pk}-role": "manager"})
+    assert response.status_code == 403
+    own.refresh_from_db()
+    assert own.role == "host"
