@@ -100,7 +100,8 @@ def recovery_codes_renew(*, user: AbstractBaseUser) -> list[str]:
     """New single-use recovery codes; the old ones stop working."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=_("Recovery codes"), confirmed=True)
-    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
+    # Three groups of four hex digits (48 bits): within django-otp's 16 characters a code.
+    codes = ["-".join(secrets.token_hex(2) for _ in range(3)) for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
 

@@ -37,7 +37,7 @@ def turn_on(user) -> list[str]:
     assert "<svg" in page and 'data-testid="secret"' in page  # the QR, inline
     response = client.post("/app/account/two-factor/confirm/", {"code": app_code(user)})
     assert response.status_code == 200
-    return re.findall(r"<li>([0-9a-f]{8}-[0-9a-f]{8})</li>", response.content.decode())
+    return re.findall(r"<li>([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})</li>", response.content.decode())
 
 
 def test_turning_it_on_needs_a_right_code_and_gives_recovery_codes(host):
