@@ -63,6 +63,12 @@ def booking_create(
     """
     if idempotency is not None and (earlier := idempotent.earlier_booking(idempotency)):
         return earlier
+    if not restaurant.confirmed:
+        # A restaurant made by sign-up opens once its manager's address is confirmed.
+        raise BookingInvalid(
+            "restaurant_id",
+            _("This restaurant takes bookings once its sign-up e-mail address is confirmed."),
+        )
     try:
         return _booking_insert(
             restaurant=restaurant,

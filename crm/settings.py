@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crm",
     "restaurants",
     "bookings",
@@ -123,6 +126,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A session whose user had their tokens revoked (sign out everywhere) is signed out.
     "crm.tokens.middleware.SessionRevocationMiddleware",
+    # `request.user.is_verified()`: whether this session signed in with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "crm.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -231,6 +236,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# Two-factor sign-in: the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Restaurant CRM")
+# Minutes a page sign-in may wait between the password and the code.
+TWO_FACTOR_PENDING_SECONDS = 300
+
+# Anyone may sign up and open a restaurant: on by default only in development (`make run`).
+SIGNUP_OPEN = env_bool("SIGNUP_OPEN", DEBUG)
+# Sign-ups and password-reset requests accepted from one address per hour (0: no limit).
+SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 5)
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 10)
+# How long the link of a password-reset mail works, in seconds (Django's own setting).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
+
 ADMIN_USERNAME = env_str("ADMIN_USERNAME", "admin")
 ADMIN_PASSWORD = env_str("ADMIN_PASSWORD", "password123", insecure=True)
 
@@ -281,11 +299,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BookingStatusEnum": "bookings.models.Booking.Status",
         "BookingSourceEnum": "bookings.models.Booking.Source",
+        "MembershipRoleEnum": "restaurants.models.Membership.Role",
     },
     "TAGS": [
         {"name": "auth", "description": "Sign in and renew tokens."},
         {"name": "bookings", "description": "Slots, bookings and their statuses."},
         {"name": "restaurants", "description": "A restaurant's settings."},
+        {"name": "team", "description": "A restaurant's members, roles and invitations."},
     ],
 }
 
@@ -307,17 +327,19 @@ OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 1)
 # --- Audit trail ----------------------------------------------------------------------------
 
 # Who changed which booking or setting, when, and what: readable in admin under "Log entries".
-# A reverse one-to-one (a booking's waitlist entry) is left out: reading it for the log would
-# cost every booking write a query.
-AUDITLOG_INCLUDE_TRACKING_MODELS = tuple(
-    {"model": model, "exclude_fields": ["created_at", "updated_at", *extra]}
-    for model, extra in (
-        ("restaurants.Restaurant", []),
-        ("restaurants.TableCountOverride", []),
-        ("restaurants.Membership", []),
-        ("bookings.Booking", ["waitlist_entry"]),
-        ("bookings.Guest", []),
-    )
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    *(
+        {"model": model, "exclude_fields": ["created_at", "updated_at"]}
+        for model in (
+            "restaurants.Restaurant",
+            "restaurants.TableCountOverride",
+            "restaurants.Membership",
+            "bookings.Booking",
+            "bookings.Guest",
+        )
+    ),
+    # An invitation's token is a secret; the log keeps who was invited, with which role.
+    {"model": "restaurants.Invitation", "exclude_fields": ["token_hash", "created_at"]},
 )
 AUDITLOG_STORE_JSON_CHANGES = True
 

@@ -26,6 +26,20 @@ def sweep() -> tuple[int, int]:
     return services.outbox_sweep()
 
 
+@shared_task(
+    name="crm.send_mail",
+    bind=True,
+    max_retries=8,
+    default_retry_delay=30,
+)
+def send_mail_task(self, *, to: str, subject: str, body: str) -> None:
+    """A staff mail (`crm.mail`); a refused one is tried again, 30 s, 1 min, 2 min, … later."""
+    from crm.mail import mail_send
+
+    if not mail_send(to=to, subject=subject, body=body) and not self.request.is_eager:
+        raise self.retry(countdown=30 * 2**self.request.retries)
+
+
 @shared_task(name="crm.cleanup_expired")
 def cleanup_expired() -> int:
     """Refresh tokens past their expiry, and outbox events finished a month ago."""

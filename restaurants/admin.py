@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -15,6 +16,16 @@ from restaurants.models import (
     VisitLength,
 )
 from restaurants.services import table_in_use, table_in_use_message
+from restaurants.team.models import Invitation
+from restaurants.team.services import (
+    invitation_create,
+    invitation_withdraw,
+    membership_remove,
+    membership_set_role,
+    normalize_email,
+    removal_check,
+    role_change_check,
+)
 
 
 def managed_restaurant_ids(request: HttpRequest) -> set[int]:
@@ -166,7 +177,12 @@ class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
             },
         ),
         (_("Guests' e-mails"), {"fields": ["reminder_hours"]}),
+        (_("Team"), {"fields": ["require_manager_2fa", "confirmed"]}),
     ]
+
+    # Whether the sign-up address was confirmed is the confirmation link's to say.
+    readonly_fields = ["confirmed"]
+
     inlines = [TableInline, VisitLengthInline, TableCountOverrideInline]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -189,9 +205,135 @@ class RestaurantAdmin(ManagerAccessMixin, admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class MembershipAdminForm(forms.ModelForm):
+    """A role change is checked against the team's rules before it is saved."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "restaurant", "role"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and "role" in data:
+            try:
+                role_change_check(membership=self.instance, role=data["role"], by=self.request.user)
+            except ValidationError as error:
+                self.add_error("role", error.message_dict.get("role") or error.messages)
+        return data
+
+
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "restaurant", "role"]
+class MembershipAdmin(ManagerAccessMixin, admin.ModelAdmin):
+    """Who works where. Managers see and change their restaurants' members (roles, removal,
+    through the team's services); adding someone is an invitation. Superusers see everyone."""
+
+    form = MembershipAdminForm
+    list_display = ["user", "restaurant", "role", "last_sign_in"]
     list_filter = ["role", "restaurant"]
-    search_fields = ["user__username", "restaurant__name"]
+    search_fields = ["user__username", "user__email", "restaurant__name"]
     autocomplete_fields = ["user", "restaurant"]
+    list_select_related = ["user", "restaurant"]
+
+    @admin.display(description=_("last sign-in"), ordering="user__last_login")
+    def last_sign_in(self, obj: Membership):
+        return obj.user.last_login
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "restaurant"] if obj is not None else []
+
+    def get_list_filter(self, request):
+        return self.list_filter if request.user.is_superuser else ["role"]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return self.has_view_permission(request)
+        if not self.has_view_permission(request, obj):
+            return False
+        try:
+            removal_check(membership=obj)
+        except ValidationError:
+            return False  # the last manager stays
+        return True
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one member at a time, through the rules
+        return actions
+
+    def save_model(self, request, obj: Membership, form, change) -> None:
+        if change and "role" in form.changed_data:
+            membership_set_role(membership=obj, role=obj.role, by=request.user)
+        elif not change:
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj: Membership) -> None:
+        membership_remove(membership=obj, by=request.user)
+
+
+class InvitationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["restaurant", "email", "role"]
+        widgets = {"role": forms.Select(choices=Membership.Role.choices)}
+
+    def clean(self):
+        data = super().clean()
+        restaurant, email = data.get("restaurant"), data.get("email")
+        if restaurant and email:
+            try:
+                normalize_email(email)
+            except ValidationError as error:
+                self.add_error("email", error.messages)
+            if Membership.objects.filter(restaurant=restaurant, user__email__iexact=email).exists():
+                self.add_error("email", _("Someone with this address is already on the team."))
+        if data.get("role") not in Membership.Role.values:
+            self.add_error("role", _("Choose host or manager."))
+        return data
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ManagerAccessMixin, admin.ModelAdmin):
+    """Invitations of the restaurants one manages: send one (it is mailed), withdraw it."""
+
+    form = InvitationAdminForm
+    list_display = ["email", "restaurant", "role", "status", "invited_by", "expires_at"]
+    list_filter = ["role"]
+    search_fields = ["email"]
+    list_select_related = ["restaurant", "invited_by"]
+    actions = ["withdraw"]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser or bool(managed_restaurant_ids(request))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # an invitation is sent or withdrawn, never edited
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("status"))
+    def status(self, obj: Invitation) -> str:
+        return obj.status()
+
+    def save_model(self, request, obj: Invitation, form, change) -> None:
+        invitation = invitation_create(
+            restaurant=obj.restaurant,
+            email=obj.email,
+            role=obj.role,
+            by=request.user,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        obj.pk = invitation.pk
+
+    @admin.action(description=_("Withdraw the selected invitations"))
+    def withdraw(self, request, queryset) -> None:
+        for invitation in queryset:
+            invitation_withdraw(invitation=invitation, by=request.user)

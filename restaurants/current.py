@@ -10,9 +10,10 @@ from collections.abc import Callable, Collection
 from functools import wraps
 from typing import TYPE_CHECKING
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -71,9 +72,26 @@ def restaurant_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
         # Read only by a full page's sidebar; an HTMX partial never queries it.
         request.restaurants = SimpleLazyObject(lambda: switcher_choices(request))
         request.can_manage = can_manage(user=request.user, restaurant=current)
+        if (
+            current.require_manager_2fa
+            and request.can_manage
+            and not getattr(view, "two_factor_exempt", False)
+            and not request.user.is_verified()
+        ):
+            messages.info(
+                request, _("This restaurant asks its managers to sign in with two factors.")
+            )
+            return redirect("team:account")
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def two_factor_exempt(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Inside `restaurant_required`: the view is open to a manager who must still turn on
+    two-factor sign-in (the account page, where they do)."""
+    view.two_factor_exempt = True
+    return view
 
 
 def manager_required(

@@ -1,8 +1,9 @@
-"""Sign-in for the API: `POST /auth/login` (the v1 shape, docs/api-v1.md), `POST /auth/refresh`
-and `POST /auth/logout-all`."""
+"""Sign-in for the API: `POST /auth/login` (the v1 shape, docs/api-v1.md), `POST /auth/refresh`,
+`POST /auth/logout-all` and `POST /auth/password-reset`."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -15,10 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
+from crm.accounts.forms import ResetForm
+from crm.accounts.services import code_check, two_factor_enabled, two_factor_required
 from crm.api.errors import ErrorSerializer
 from crm.api.fields import StrictCharField
 from crm.api.jwt import refresh_token_for, refresh_token_renew
 from crm.api.parsers import JSONParser
+from crm.ratelimit import within_limit
 from crm.tokens.services import tokens_revoke_all
 
 
@@ -39,6 +43,13 @@ class BearerChallenge(BaseAuthentication):
 class LoginIn(serializers.Serializer):
     username = StrictCharField(max_length=150, trim_whitespace=False)
     password = StrictCharField(max_length=4096, trim_whitespace=False)
+    otp = StrictCharField(
+        max_length=32,
+        required=False,
+        help_text=(
+            "With two-factor sign-in on: the code of the authenticator app, or a recovery code."
+        ),
+    )
 
 
 class RefreshIn(serializers.Serializer):
@@ -83,7 +94,8 @@ class LoginApi(APIView):
         operation_id="auth_login",
         summary="Sign in",
         description=(
-            "Trade a username and password for a bearer token. The token carries the user, "
+            "Trade a username and password (and, with two-factor sign-in on, `otp`) for a "
+            "bearer token. The token carries the user, "
             "`restaurant_id` (their first restaurant) and every restaurant they work at with "
             "their role. Any Authorization header sent here is ignored."
         ),
@@ -92,7 +104,20 @@ class LoginApi(APIView):
         responses={
             200: TokenOut,
             400: OpenApiResponse(ErrorSerializer, description="Missing or non-string fields."),
-            401: OpenApiResponse(ErrorSerializer, description="Wrong username or password."),
+            401: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "Wrong username or password (`code`: `login_failed`); two-factor sign-in is "
+                    "on and no `otp` was sent (`otp_required`), or a wrong one (`otp_invalid`)."
+                ),
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "A manager without two-factor sign-in at a restaurant that requires it "
+                    "(`otp_setup_required`)."
+                ),
+            ),
             429: OpenApiResponse(
                 ErrorSerializer,
                 description=(
@@ -109,6 +134,20 @@ class LoginApi(APIView):
             ),
             TOKEN_EXAMPLE,
             OpenApiExample(
+                "With two-factor sign-in",
+                value={"username": "admin", "password": "password123", "otp": "123456"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Code needed",
+                value={
+                    "detail": "Two-factor sign-in is on: send the code of your app in `otp`.",
+                    "code": "otp_required",
+                },
+                response_only=True,
+                status_codes=["401"],
+            ),
+            OpenApiExample(
                 "Wrong credentials",
                 value={"detail": "Incorrect username or password.", "code": "login_failed"},
                 response_only=True,
@@ -119,10 +158,30 @@ class LoginApi(APIView):
     def post(self, request: Request) -> Response:
         data = LoginIn(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request._request, **data.validated_data)
+        credentials = dict(data.validated_data)
+        otp = credentials.pop("otp", None)
+        user = authenticate(request._request, **credentials)
         if user is None:
             raise exceptions.AuthenticationFailed(
                 _("Incorrect username or password."), code="login_failed"
+            )
+        if two_factor_enabled(user):
+            if not otp:
+                raise exceptions.AuthenticationFailed(
+                    _("Two-factor sign-in is on: send the code of your app in `otp`."),
+                    code="otp_required",
+                )
+            if code_check(user=user, code=otp) is None:
+                raise exceptions.AuthenticationFailed(
+                    _("That code is not right. Try the newest one."), code="otp_invalid"
+                )
+        elif two_factor_required(user):
+            raise exceptions.PermissionDenied(
+                _(
+                    "A restaurant of yours requires two-factor sign-in of its managers: turn it "
+                    "on on your account page first."
+                ),
+                code="otp_setup_required",
             )
         # A token sign-in is a sign-in: last_login moves, the lockout count resets.
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
@@ -183,3 +242,58 @@ class LogoutAllApi(APIView):
     def post(self, request: Request) -> Response:
         tokens_revoke_all(user=request.user)
         return Response(status=204)
+
+
+class PasswordResetIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class DetailOut(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class TooManyRequests(exceptions.Throttled):
+    default_detail = _("Too many requests from your address. Try again in an hour.")
+
+
+RESET_SENT = _("If an account has this address, a link to choose a new password is on its way.")
+
+
+class PasswordResetApi(APIView):
+    authentication_classes = [BearerChallenge]
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_password_reset",
+        summary="Ask for a password-reset link",
+        description=(
+            "Mails a link to choose a new password to every active account with this address "
+            "(Django's reset tokens: the link works once and expires). The answer is the same "
+            "whether or not such an account exists, so it tells nobody which addresses have one. "
+            "A new password ends every session and token of the account."
+        ),
+        tags=["auth"],
+        request=PasswordResetIn,
+        responses={
+            202: DetailOut,
+            400: OpenApiResponse(ErrorSerializer, description="No valid `email` sent."),
+            429: OpenApiResponse(ErrorSerializer, description="Too many requests from here."),
+        },
+        examples=[
+            OpenApiExample("Ask", value={"email": "host@example.com"}, request_only=True),
+            OpenApiExample("Sent", value={"detail": str(RESET_SENT)}, response_only=True),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordResetIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not within_limit(
+            request._request,
+            scope="password-reset",
+            limit=settings.PASSWORD_RESET_LIMIT_PER_HOUR,
+        ):
+            raise TooManyRequests(wait=3600)
+        form = ResetForm(data={"email": data.validated_data["email"]})
+        if form.is_valid():
+            form.save(request=request._request, use_https=request.is_secure())
+        return Response({"detail": str(RESET_SENT)}, status=202)

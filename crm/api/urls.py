@@ -17,6 +17,7 @@ from bookings.guests import api as guests
 from bookings.waitlist import api as waitlist
 from crm.api import auth
 from restaurants.api import views as restaurants
+from restaurants.team import api as team
 
 app_name = "api"
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("auth/login", auth.LoginApi.as_view(), name="login"),
     path("auth/refresh", auth.TokenRefreshApi.as_view(), name="refresh"),
     path("auth/logout-all", auth.LogoutAllApi.as_view(), name="logout-all"),
+    path("auth/password-reset", auth.PasswordResetApi.as_view(), name="password-reset"),
     path("bookings", bookings.BookingCreateApi.as_view(), name="bookings"),
     # Before `bookings/{restaurant_id}/{date}`: "status" and "cancel" are never dates.
     path(
@@ -44,6 +46,17 @@ urlpatterns = [
         name="settings",
     ),
     path("restaurants/<str:restaurant_id>/tables", restaurants.TablesApi.as_view(), name="tables"),
+    path("restaurants/<str:restaurant_id>/team", team.TeamApi.as_view(), name="team"),
+    path(
+        "restaurants/<str:restaurant_id>/invitations",
+        team.InvitationsApi.as_view(),
+        name="team-invite",
+    ),
+    path(
+        "restaurants/<str:restaurant_id>/members/<str:member_id>",
+        team.MemberApi.as_view(),
+        name="team-member",
+    ),
     path("tables/<str:table_id>", restaurants.TableApi.as_view(), name="table"),
     path(
         "restaurants/<str:restaurant_id>/bookings",

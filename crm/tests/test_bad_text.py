@@ -31,7 +31,7 @@ from conftest import PASSWORD, page_client_for
 from crm.outbox.models import Delivery, OutboxEvent
 from crm.unavailable import is_api_path
 from crm.webhooks.models import WebhookEndpoint
-from restaurants.models import Table
+from restaurants.models import Invitation, Membership, Table
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 # Each run checks its own database once: SQLite locally and in CI's first run, PostgreSQL in
@@ -87,7 +87,12 @@ def world(restaurant, manager, superuser, tomorrow, settings):
     )
     event = OutboxEvent.objects.create(kind="booking.created", restaurant_id=restaurant.pk)
     delivery = Delivery.objects.create(event=event, channel="webhook", target=endpoint.target)
+    invitation = Invitation.objects.create(
+        restaurant=restaurant, email="invited@example.com", token_hash="0" * 64
+    )
     return {
+        "member": Membership.objects.get(user=manager, restaurant=restaurant),
+        "invitation": invitation,
         "waitlist": waiting,
         "endpoint": endpoint,
         "delivery": delivery,
@@ -152,8 +157,15 @@ def fill(route: str, world: dict) -> tuple[str, list[str]]:
             "table_id",
             "endpoint_id",
             "delivery_id",
+            "invitation_id",
         ):
             return str(world[name.removesuffix("_id")].pk)
+        if name in ("member_id", "membership_id"):
+            return str(world["member"].pk)
+        if name == "token":  # an invitation's, a sign-up confirmation's, a password reset's
+            return "not-a-real-token"
+        if name == "uidb64":
+            return "MQ"
         if name == "date":
             return world["tomorrow"].isoformat()
         if name == "thread_id":
@@ -457,6 +469,9 @@ def valid_bodies(world: dict) -> dict[str, dict]:
         "waitlist_add": {"name": "Olga", "party_size": 2},
         "waitlist_update": {},
         "walk_in": {"party_size": 2},
+        "auth_password_reset": {"email": "someone@example.com"},
+        "team_invite": {"email": "someone@example.com", "role": "host"},
+        "team_member_role": {"role": "manager"},
     }
 
 
@@ -469,6 +484,7 @@ def write_operations(world: dict) -> Iterator[tuple[str, str, str, dict]]:
         "{restaurant_id}": world["restaurant"].pk,
         "{table_id}": world["table"].pk,
         "{waitlist_id}": world["waitlist"].pk,
+        "{member_id}": world["member"].pk,
     }
     for path, item in schema["paths"].items():
         for method, operation in item.items():
