@@ -36,8 +36,12 @@ def bookings_changed(*, restaurant_id: int, dates: Iterable[dt.date]) -> None:
 
 def room_changed(*, restaurant_id: int, date: dt.date | None = None) -> None:
     """A date's tables (or, without a date, the restaurant's grid or tables) changed."""
-    transaction.on_commit(partial(cache.forget, restaurant_id, date))
-    transaction.on_commit(partial(live.bump, restaurant_id))
+    transaction.on_commit(partial(_room_changed_after_commit, restaurant_id, date))
+
+
+def _room_changed_after_commit(restaurant_id: int, date: dt.date | None) -> None:
+    cache.forget(restaurant_id, date)
+    live.bump(restaurant_id)
 
 
 def waitlist_changed(*, restaurant_id: int) -> None:

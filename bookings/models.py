@@ -288,12 +288,14 @@ class WaitlistEntry(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
     )
-    booking = models.OneToOneField(
+    # A foreign key, not one-to-one: the audit trail reads a booking's one-to-one relations
+    # whenever it records one, which would cost every booking a query.
+    booking = models.ForeignKey(
         Booking,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="waitlist_entry",
+        related_name="waitlist_entries",
         verbose_name=_("booking"),
     )
     created_by = models.ForeignKey(
