@@ -123,7 +123,22 @@ def demo_fill(*, today: dt.date | None = None) -> DemoResult:
                 status=_status_for(restaurant, day, time_slot, index + offset),
                 source=_source_for(index + offset),
             )
+    if today == restaurant.today():
+        _waitlist(restaurant)
     return result
+
+
+WAITLIST = (("Morozov", 4, "+7 912 555 01 02", "Asked for the terrace"), ("Lena", 2, "", ""))
+
+
+def _waitlist(restaurant: Restaurant) -> None:
+    """Today's waitlist: two parties waiting for a table (once a day, however often run)."""
+    from bookings.waitlist.services import waitlist_add
+
+    if restaurant.waitlist.filter(date=restaurant.today()).exists():
+        return
+    for name, party, phone, notes in WAITLIST:
+        waitlist_add(restaurant=restaurant, name=name, party_size=party, phone=phone, notes=notes)
 
 
 def _restaurant() -> Restaurant:

@@ -402,6 +402,9 @@ WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bookings@localhost")
+# Where the app is reached from outside: the links in e-mails a worker sends (a guest's manage
+# link) are made on it.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 

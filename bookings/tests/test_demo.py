@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from bookings.demo import DEMO_NAME
-from bookings.models import Booking, BookingTable, Guest
+from bookings.models import Booking, BookingTable, Guest, WaitlistEntry
 from restaurants.models import Membership, Restaurant, Table, VisitLength
 from restaurants.services import bootstrap
 
@@ -90,6 +90,17 @@ def test_fills_a_described_floor_and_a_week_in_every_status(db, settings, evenin
     assert not Booking.objects.filter(restaurant_id=1).exists()
 
 
+def test_todays_waitlist_has_parties_waiting_with_a_quote(db, settings, evening):
+    run_demo(settings)
+    demo = Restaurant.objects.get(name=DEMO_NAME)
+    waiting = list(WaitlistEntry.objects.filter(restaurant=demo, date=evening))
+    assert [(w.name, w.party_size, w.status) for w in waiting] == [
+        ("Morozov", 4, "waiting"),
+        ("Lena", 2, "waiting"),
+    ]
+    assert waiting[0].phone.startswith("+7912")
+
+
 def test_running_twice_adds_nothing_and_keeps_what_was_changed(db, settings, evening):
     run_demo(settings)
     demo = Restaurant.objects.get(name=DEMO_NAME)
@@ -102,6 +113,7 @@ def test_running_twice_adds_nothing_and_keeps_what_was_changed(db, settings, eve
         Guest.objects.count(),
         Booking.objects.count(),
         BookingTable.objects.count(),
+        WaitlistEntry.objects.count(),
     )
     run_demo(settings)
     assert (
@@ -111,6 +123,7 @@ def test_running_twice_adds_nothing_and_keeps_what_was_changed(db, settings, eve
         Guest.objects.count(),
         Booking.objects.count(),
         BookingTable.objects.count(),
+        WaitlistEntry.objects.count(),
     ) == counts
     demo.refresh_from_db()
     assert demo.greeting_text == "Changed since"

@@ -10,10 +10,10 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.emails import hooks
 from bookings.emails.reminders import reminders_due
 from bookings.guests.services import guest_forget
 from bookings.models import Booking, Guest
+from bookings.public.links import booking_for_token, manage_url
 from bookings.services import booking_cancel, booking_create, booking_update
 from crm.outbox import services as outbox
 from crm.outbox.models import Delivery, EventKind, OutboxEvent
@@ -99,26 +99,32 @@ def test_a_cancellation_in_both_languages(restaurant, tomorrow):
     assert "Надеемся увидеть вас в другой раз." in by_address["ivan@example.com"].body
 
 
-def test_the_calendar_file_and_manage_link_come_from_their_hooks(restaurant, tomorrow, monkeypatch):
-    def calendar_file(booking):
-        return (
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
-            f"UID:booking-{booking.pk}\r\nDTSTART:{booking.starts_at:%Y%m%dT%H%M%S}Z\r\n"
-            "END:VEVENT\r\nEND:VCALENDAR\r\n"
-        ).encode()
-
-    monkeypatch.setattr(hooks, "calendar_file", calendar_file)
-    monkeypatch.setattr(hooks, "manage_url", lambda b: f"https://crm.example.com/m/{b.pk}")
-    booking = book(restaurant, tomorrow, language="en")
+def test_an_online_booking_carries_its_calendar_file_and_manage_link(
+    restaurant, tomorrow, settings
+):
+    settings.SITE_URL = "https://crm.example.com/"
+    booking = book(restaurant, tomorrow, language="en", source=Booking.Source.ONLINE)
     (message,) = mail.outbox
     ((name, content, mime),) = message.attachments
     assert name == "booking.ics" and mime.startswith("text/calendar")
-    assert f"UID:booking-{booking.pk}" in content
-    assert f"https://crm.example.com/m/{booking.pk}" in message.body
-    assert f'href="https://crm.example.com/m/{booking.pk}"' in html_of(message)
+    assert f"UID:booking-{booking.pk}@{restaurant.slug}" in content
+    link = "https://crm.example.com" + manage_url(booking)
+    assert link.startswith("https://crm.example.com/r/")
+    assert link in message.body
+    assert f'href="{link}"' in html_of(message)
+    # The link opens the booking it was made for.
+    assert booking_for_token(link.rstrip("/").rsplit("/", 1)[-1]) == booking
     booking_cancel(booking=booking)
     assert mail.outbox[1].attachments == []
-    assert "/m/" not in mail.outbox[1].body
+    assert "/r/" not in mail.outbox[1].body
+
+
+def test_a_booking_made_by_staff_has_the_calendar_file_and_no_manage_link(restaurant, tomorrow):
+    book(restaurant, tomorrow, language="en", source=Booking.Source.PAGE)
+    (message,) = mail.outbox
+    ((name, _content, _mime),) = message.attachments
+    assert name == "booking.ics"
+    assert "/r/" not in message.body and "/r/" not in html_of(message)
 
 
 def test_no_email_without_an_address(restaurant, tomorrow):
