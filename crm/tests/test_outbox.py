@@ -47,8 +47,9 @@ def kinds() -> list[str]:
     return list(OutboxEvent.objects.order_by("pk").values_list("kind", flat=True))
 
 
-def test_each_booking_write_records_its_event(restaurant, tomorrow):
-    booking = book(restaurant, tomorrow, email="ivan@example.com")
+def test_each_booking_write_records_its_event(restaurant, service_day):
+    # Today's booking: seated is for the booking's own day.
+    booking = book(restaurant, service_day, email="ivan@example.com")
     booking_update(booking=booking, time_slot="19:00")
     booking_set_status(booking=booking, status="seated")
     booking_set_status(booking=booking, status="confirmed")
