@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings.emails.reminders import reminders_due
 from bookings.guests.services import guest_forget
@@ -73,6 +73,7 @@ def test_the_language_is_the_requests_when_not_given(restaurant, tomorrow, host_
         format="json",
         HTTP_ACCEPT_LANGUAGE="ru",
     )
+    translation.deactivate()  # the request left Russian active in this thread
     assert Booking.objects.get().language == "ru"
     assert mail.outbox[0].subject.startswith("Ваш столик")
 

@@ -4,12 +4,20 @@ redirects, a timeout; plain http and private addresses only when allowed (DEBUG,
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from crm.outbox.models import Delivery, EventKind, OutboxEvent
 from crm.outbox.services import delivery_attempt, event_dispatch
 from crm.tests.receiver import Receiver
 from crm.webhooks.delivery import WebhookUrlRefused, check_url_form, resolve
 from crm.webhooks.models import WebhookEndpoint
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

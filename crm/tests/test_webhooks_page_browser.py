@@ -5,12 +5,20 @@ sideways."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from conftest import sign_in
 from crm.webhooks.models import WebhookEndpoint
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """The live server's Russian answers must not leave Russian active for later tests."""
+    yield
+    translation.deactivate()
 
 
 def test_a_manager_adds_an_endpoint_with_the_keyboard(page, manager, restaurant):

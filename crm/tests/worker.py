@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -56,17 +57,21 @@ def _database_url() -> str:
 
 
 def _reset_publisher(app) -> None:
-    """Drop the test process's broker connections, so the next task uses the current URL."""
+    """Drop the test process's broker connections and producers (kombu keeps them per URL,
+    process-wide), so the next task uses the current URL afresh."""
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
-@pytest.fixture(scope="session")
+# Per module: once its tests are done, tasks run in-process again for every other test.
+@pytest.fixture(scope="module")
 def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worker]:
     from crm.celery import app
 
+    before = app.conf.broker_url
     redis = urlsplit(settings.REDIS_URL)
     proxy = TcpProxy(redis.hostname or "127.0.0.1", redis.port or 6379)
     proxy.start()
@@ -139,5 +144,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
         except subprocess.TimeoutExpired:
             process.kill()
         app.conf.task_always_eager = True
+        # In-process tasks still take a producer of the configured broker: the test's own.
+        app.conf.broker_url = before
         _reset_publisher(app)
         proxy.stop()
