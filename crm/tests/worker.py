@@ -1,7 +1,7 @@
 """A real Celery worker (with its beat) in a subprocess, on Redis, for the tests that need one.
 
 It uses the test database and the test's Redis server on db 7 (as its broker), reached
-through `TcpProxy` so that a test can stop the broker and start it again. Shortened waits
+through `TCPProxy` so that a test can stop the broker and start it again. Shortened waits
 (retry backoff, sweep) come from its environment, as any deployment sets them.
 """
 
@@ -21,14 +21,14 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from crm.tests.tcp_proxy import TcpProxy
+from crm.tests.tcp_proxy import TCPProxy
 
 BROKER_DB = 7
 
 
 @dataclass
 class Worker:
-    proxy: TcpProxy
+    proxy: TCPProxy
     mail_dir: Path
     log: Path
 
@@ -73,7 +73,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
 
     before = app.conf.broker_url
     redis = urlsplit(settings.REDIS_URL)
-    proxy = TcpProxy(redis.hostname or "127.0.0.1", redis.port or 6379)
+    proxy = TCPProxy((redis.hostname or "127.0.0.1", redis.port or 6379))
     proxy.start()
     broker = f"redis://127.0.0.1:{proxy.port}/{BROKER_DB}"
     import redis as redis_client
