@@ -5,6 +5,7 @@ leaves its card, the keyboard reaches everything, and the page keeps its day."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import expect
@@ -313,7 +314,11 @@ def test_arrow_down_goes_into_the_guest_suggestions(page, host, restaurant, busy
     page.locator('#slot-list [data-slot="18:00"] [data-book-slot]').click()
     dialog = page.locator("#booking-dialog")
     name = dialog.get_by_label("Guest name")
-    name.press_sequentially("Конст")
+    # Typed slowly (a loaded machine), each pause asks for suggestions: wait for the answer to
+    # the whole name, swapped in and settled, before moving into the list it draws.
+    with page.expect_response(lambda r: "client_name=Конст" in unquote(r.url)):
+        name.press_sequentially("Конст")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
     choice = dialog.locator("#guest-suggestions [data-guest-fill]").first
     expect(choice).to_be_visible()
     name.press("ArrowDown")
