@@ -120,7 +120,9 @@ class BookingForm(forms.Form):
             "hx-trigger": "input changed delay:300ms",
             "hx-target": "#guest-suggestions",
             "hx-swap": "innerHTML",
-            "hx-sync": "closest form:abort",
+            # The newest typing is never dropped: it waits for an answer still on its way and
+            # goes next. The form's own submit is not held up by a suggestion.
+            "hx-sync": "#guest-suggestions:queue last",
             "aria-controls": "guest-suggestions",
         }
         for name in ("client_name", "phone"):

@@ -314,8 +314,11 @@ def test_arrow_down_goes_into_the_guest_suggestions(page, host, restaurant, busy
     page.locator('#slot-list [data-slot="18:00"] [data-book-slot]').click()
     dialog = page.locator("#booking-dialog")
     name = dialog.get_by_label("Guest name")
-    # Typed slowly (a loaded machine), each pause asks for suggestions: wait for the answer to
-    # the whole name, swapped in and settled, before moving into the list it draws.
+    # Typing starts once the dialog is open, as a person's does (before that its fields are in
+    # the page but not yet wired). Typed slowly (a loaded machine), each pause asks for
+    # suggestions: wait for the answer to the whole name, swapped in and settled, before
+    # moving into the list it draws.
+    expect(name).to_be_visible()
     with page.expect_response(lambda r: "client_name=Конст" in unquote(r.url)):
         name.press_sequentially("Конст")
     page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
@@ -329,6 +332,36 @@ def test_arrow_down_goes_into_the_guest_suggestions(page, host, restaurant, busy
     page.keyboard.press("Enter")
     expect(dialog.get_by_label("Phone")).to_have_value("+79120000001")
     expect(dialog.get_by_label("Party size")).to_be_focused()
+
+
+def test_the_newest_typing_gets_its_suggestions_while_an_older_answer_is_slow(
+    page, host, restaurant, busy_day
+):
+    sign_in(page)
+    page.goto(f"/app/bookings/?date={busy_day.isoformat()}")
+    held = []
+
+    def hold_the_short_name(route):
+        if unquote(route.request.url).endswith("client_name=Ко"):
+            held.append(route)  # the server is slow with this one: answered below
+        else:
+            route.continue_()
+
+    page.route(lambda url: "/app/guests/suggest/" in url, hold_the_short_name)
+    page.locator('#slot-list [data-slot="18:00"] [data-book-slot]').click()
+    name = page.locator("#booking-dialog").get_by_label("Guest name")
+    expect(name).to_be_visible()
+    with page.expect_request(lambda r: unquote(r.url).endswith("client_name=Ко")):
+        name.press_sequentially("Ко")
+    # That answer is still on its way: the newer typing waits for it instead of being dropped.
+    name.press_sequentially("нст")
+    page.wait_for_timeout(600)  # past the typing's 300 ms pause
+    assert len(held) == 1
+    with page.expect_response(lambda r: unquote(r.url).endswith("client_name=Конст")):
+        held[0].continue_()
+    expect(page.locator("#guest-suggestions [data-guest-fill]")).to_have_attribute(
+        "data-name", "Константин Константинопольский"
+    )
 
 
 def test_the_sidebar_runs_the_whole_height_of_a_long_page(page, host, restaurant, busy_day):
