@@ -23,7 +23,8 @@ from django.db import connection
 
 from crm.tests.tcp_proxy import TCPProxy
 
-BROKER_DB = 7
+# The worker's broker: a Redis database of its own (two checkouts testing at once pick two).
+BROKER_DB = int(os.environ.get("TEST_BROKER_REDIS_DB", "7"))
 
 
 @dataclass
