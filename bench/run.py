@@ -117,12 +117,13 @@ def seed_bookings(total: int) -> None:
             """
             INSERT INTO bookings_booking
                 (restaurant_id, date, time_slot, starts_at, ends_at, client_name, party_size,
-                 phone, email, notes, status, source, created_at, updated_at)
+                 phone, email, notes, status, source, language, forgotten, created_at,
+                 updated_at)
             SELECT restaurant_id, date, lpad(hour::text, 2, '0') || ':00',
                    starts_at, starts_at + interval '60 minutes',
                    'Guest ' || g, 2 + g %% 4, '', '', '',
                    CASE WHEN g %% 20 = 0 THEN 'cancelled' ELSE 'confirmed' END,
-                   'api', now(), now()
+                   'api', '', false, now(), now()
             FROM generate_series(%(start)s, %(stop)s) AS g,
                  LATERAL (SELECT %(first)s + g %% %(n)s AS restaurant_id,
                                  current_date + ((g / %(n)s) %% 390 - 300) AS date,
