@@ -18,4 +18,4 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --ver
 
 USER crm
 EXPOSE 8000
-CMD ["gunicorn", "-c", "crm/gunicorn.conf.py", "crm.wsgi"]
+CMD ["python", "-m", "crm.server"]

@@ -35,11 +35,12 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The production server, as in Docker: gunicorn with whitenoise's compressed static files.
+# The production server, as in Docker: granian (crm/server.py) with whitenoise's compressed
+# static files.
 serve: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn -c crm/gunicorn.conf.py crm.wsgi
+	$(BIN)/python -m crm.server
 
 # Background work (needs REDIS_URL): a Celery worker, and beat, the scheduler of the periodic
 # tasks (the outbox's sweep, reminders, cleanup). Run one beat; as many workers as you like,
@@ -79,7 +80,7 @@ css-check: $(TAILWIND)
 	if cmp -s $$tmp static/css/app.css; then rm -f $$tmp; echo "static/css/app.css is current"; \
 	else rm -f $$tmp; echo "static/css/app.css is stale: run make css and commit it" >&2; exit 1; fi
 
-# The Postman collection, run twice with newman against the production server (gunicorn) on a
+# The Postman collection, run twice with newman against the production server (crm/server.py) on a
 # freshly migrated PostgreSQL database, Redis and the tests' fake model server: postman/run.sh.
 # DB_URL (dropped and created again) and REDIS_URL (emptied) default to crm_newman and db 11.
 # Needs PostgreSQL, Redis and Node.

@@ -16,7 +16,7 @@ import openai
 from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,6 +167,18 @@ def _run_tools(
     return events
 
 
+def _ask_model(client: openai.OpenAI, thread: Thread, *, final: bool, stream: bool = False):
+    """Send the thread to the model. The database connection goes back to the pool first:
+    the model may take seconds to answer (and a stream stays open while it talks), and the
+    next query takes a connection again. Inside a transaction the connection stays."""
+    request = _request(thread, final=final)
+    if not connection.in_atomic_block:
+        connection.close()
+    if stream:
+        return client.chat.completions.create(**request, stream=True)
+    return client.chat.completions.create(**request)
+
+
 def chat_reply(*, thread: Thread, user: AbstractBaseUser | None, message: str) -> str:
     """One turn, answered whole. Raises AssistantNotConfigured, UpstreamError, UpstreamTimeout."""
     client = openai_client()
@@ -174,7 +186,7 @@ def chat_reply(*, thread: Thread, user: AbstractBaseUser | None, message: str) -
     for round_ in range(MAX_TOOL_ROUNDS + 1):
         final = round_ == MAX_TOOL_ROUNDS
         try:
-            completion = client.chat.completions.create(**_request(thread, final=final))
+            completion = _ask_model(client, thread, final=final)
         except openai.OpenAIError as exc:
             raise _upstream_error(exc) from exc
         if not completion.choices:
@@ -222,9 +234,7 @@ def _stream_turn(
             final = round_ == MAX_TOOL_ROUNDS
             calls: dict[int, dict] = {}
             try:
-                stream = client.chat.completions.create(
-                    **_request(thread, final=final), stream=True
-                )
+                stream = _ask_model(client, thread, final=final, stream=True)
                 for chunk in stream:
                     if not chunk.choices:
                         continue

@@ -1,4 +1,4 @@
-"""ASGI entry point, for running under an ASGI server instead of gunicorn's gthread workers."""
+"""ASGI entry point, for running under an ASGI server instead of the WSGI one (crm/server.py)."""
 
 import os
 

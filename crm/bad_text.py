@@ -14,7 +14,7 @@ What it looks at:
   parser turns into a real one, and the session cookie is a database lookup;
 - on requests that write (POST, PUT, PATCH, DELETE), every header but `Authorization` (sign-in
   records the user agent; a bad `Authorization` is the authentication's 401). Real servers
-  refuse raw control characters in headers already (gunicorn does, after RFC 9110);
+  refuse raw control characters in headers already (granian does, after RFC 9110);
 - form bodies (urlencoded and multipart) of POST, PUT and PATCH: field names and values and
   the names of uploaded files, never a file's content.
 

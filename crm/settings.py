@@ -179,10 +179,21 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: the tests book from many threads at once.
     _db["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
-    # Persistent connections, checked before reuse so that a restarted server is survived.
-    _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 300)
+    # A pool per process (psycopg's): a request borrows a connection and gives it back when it
+    # ends, so one process holds at most DB_POOL_MAX_SIZE connections however many threads
+    # serve, and an app instance (2 workers) at most twice that. A connection is checked before
+    # it is lent, so a restarted PostgreSQL is survived. A request that waits DB_POOL_TIMEOUT
+    # seconds for one gets the 503 of a database that is unavailable.
+    _db["CONN_MAX_AGE"] = 0
     _db["CONN_HEALTH_CHECKS"] = True
-    _db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+    _db.setdefault("OPTIONS", {}).update(
+        connect_timeout=env_int("DB_CONNECT_TIMEOUT", 5),
+        pool={
+            "min_size": min(env_int("DB_POOL_MIN_SIZE", 2), env_int("DB_POOL_MAX_SIZE", 8)),
+            "max_size": env_int("DB_POOL_MAX_SIZE", 8),
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        },
+    )
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,4 +1,4 @@
-"""WSGI entry point, served by gunicorn (see crm/gunicorn.conf.py)."""
+"""WSGI entry point, served by granian (`python -m crm.server`, see crm/server.py)."""
 
 import os
 

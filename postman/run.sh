@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the Postman collection with newman against the production server, started from nothing:
-# a freshly migrated PostgreSQL database, gunicorn with collected static files, Redis, and the
+# Runs the Postman collection with newman against the production server (crm/server.py), started
+# from nothing: a freshly migrated PostgreSQL database, collected static files, Redis, and the
 # tests' fake OpenAI-compatible server as the model. The collection runs twice in a row, so a
 # second run against the same server must pass too. Everything started here is stopped on exit.
 #
@@ -30,7 +30,7 @@ workdir="$(mktemp -d)"
 pids=()
 cleanup() {
   local status=$?
-  # Stop in reverse order of start; gunicorn's master stops its workers on TERM.
+  # Stop in reverse order of start; the server's main process stops its workers on TERM.
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     kill -TERM "${pids[i]}" 2>/dev/null || true
   done
@@ -90,8 +90,8 @@ export JWT_SECRET="$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(5
 export ADMIN_USERNAME=admin ADMIN_PASSWORD=password123
 export ASSISTANT_ID=asst_demo
 export OPENAI_BASE_URL="http://127.0.0.1:$fake_port/v1" OPENAI_API_KEY=fake-key OPENAI_MODEL=fake-model
-export GUNICORN_BIND="127.0.0.1:$app_port"
-export WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}" GUNICORN_THREADS="${GUNICORN_THREADS:-8}"
+export SERVER_BIND="127.0.0.1:$app_port"
+export WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}" SERVER_THREADS="${SERVER_THREADS:-8}"
 
 log "migrate and collect static files"
 "$PYTHON" manage.py migrate --noinput --verbosity 0
@@ -101,8 +101,8 @@ log "fake model server on 127.0.0.1:$fake_port"
 "$PYTHON" -m assistant.tests.fake_openai --port "$fake_port" >"$workdir/fake.log" 2>&1 &
 pids+=($!)
 
-log "gunicorn on 127.0.0.1:$app_port"
-"$PYTHON" -m gunicorn -c crm/gunicorn.conf.py crm.wsgi >"$workdir/server.log" 2>&1 &
+log "the server on 127.0.0.1:$app_port"
+"$PYTHON" -m crm.server >"$workdir/server.log" 2>&1 &
 pids+=($!)
 
 base_url="http://127.0.0.1:$app_port"

@@ -1,7 +1,9 @@
 """Open assistant streams never starve other requests, under the production server.
 
-Starts gunicorn with `crm/gunicorn.conf.py` on the test database, opens 20 streams that the
-fake model keeps talking on, and books tables meanwhile: through the API and the assistant.
+Starts the production server (`python -m crm.server`) on the test database, opens 20 streams
+that the fake model keeps talking on, and books tables meanwhile: through the API and the
+assistant. The streams hold no database connection while the model talks: the server's pools
+(4 connections per worker here) are enough for all of them and the bookings besides.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.db import connection as database
 
 from assistant.models import Thread
 from assistant.tests.fake_openai import Reply
@@ -28,6 +31,9 @@ from bookings.models import Booking
 from crm.api.jwt import refresh_token_for
 
 STREAMS = 20
+WORKERS = 2
+POOL_SIZE = 4  # connections per worker: fewer than the streams each worker holds open
+SERVER_NAME = "streams-test-server"
 BASE_DIR = Path(settings.BASE_DIR)
 
 
@@ -68,21 +74,33 @@ def request(base: str, method: str, path: str, token: str, body: dict | None = N
         connection.close()
 
 
+def server_connections() -> int:
+    """The server's connections to the test database."""
+    with database.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [SERVER_NAME]
+        )
+        return cursor.fetchone()[0]
+
+
 @pytest.fixture
-def gunicorn(fake_openai, tmp_path):
+def production_server(fake_openai, tmp_path):
     port = free_port()
     env = {
         **os.environ,
         "DB_URL": test_database_url(),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "SERVER_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(WORKERS),
+        "DB_POOL_MAX_SIZE": str(POOL_SIZE),
+        "PGAPPNAME": SERVER_NAME,  # its connections, told apart from this process's
         "OPENAI_BASE_URL": fake_openai.base_url,
         "OPENAI_API_KEY": "test-key",
         "OPENAI_MAX_RETRIES": "0",
     }
-    log_path = tmp_path / "gunicorn.log"
+    log_path = tmp_path / "server.log"
     log = log_path.open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "crm/gunicorn.conf.py", "crm.wsgi"],
+        [sys.executable, "-m", "crm.server"],
         cwd=BASE_DIR,
         env=env,
         stdout=log,
@@ -97,7 +115,7 @@ def gunicorn(fake_openai, tmp_path):
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("gunicorn did not start:\n" + log_path.read_text())
+                    pytest.fail("the server did not start:\n" + log_path.read_text())
                 time.sleep(0.2)
         yield base
     finally:
@@ -115,7 +133,7 @@ def gunicorn(fake_openai, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_open_streams_do_not_starve_bookings(
-    gunicorn, fake_openai, host, restaurant, assistant_profile
+    production_server, fake_openai, host, restaurant, assistant_profile
 ):
     # Streams go on until released; plain requests get the scripted booking turn.
     fake_openai.default = Reply(text="Let me see", until_released=True, chunk_delay=0.5)
@@ -141,7 +159,7 @@ def test_twenty_open_streams_do_not_starve_bookings(
     def listen(n: int) -> None:
         try:
             connection, response = open_stream(
-                gunicorn,
+                production_server,
                 "/assistants/chat_stream",
                 {"assistant_id": "asst_demo", "message": "Hi"},
                 token=token,
@@ -164,10 +182,14 @@ def test_twenty_open_streams_do_not_starve_bookings(
         for n in range(STREAMS):
             assert opened[n].wait(timeout=60), f"stream {n} sent nothing: {problems}"
         assert not any(event.is_set() for event in finished), (problems, last_events)
+        # An open stream holds no database connection while the model talks: the server
+        # keeps within its pools, far fewer connections than open streams.
+        if database.vendor == "postgresql":
+            assert 0 < server_connections() <= WORKERS * POOL_SIZE < STREAMS
 
         # With every stream still talking, a booking through the assistant is answered.
         status, body = request(
-            gunicorn,
+            production_server,
             "POST",
             "/assistants/chat",
             token,
@@ -178,12 +200,14 @@ def test_twenty_open_streams_do_not_starve_bookings(
         booking = Booking.objects.get(date=date)
         assert (booking.client_name, booking.source) == ("Anna", "assistant")
 
-        status, thread = request(gunicorn, "GET", f"/assistants/threads/{body['thread_id']}", token)
+        status, thread = request(
+            production_server, "GET", f"/assistants/threads/{body['thread_id']}", token
+        )
         assert status == 200
         assert thread["messages"][-1]["content"] == "Booked 19:00 for Anna."
 
         status, body = request(
-            gunicorn,
+            production_server,
             "POST",
             "/bookings",
             token,
@@ -193,6 +217,8 @@ def test_twenty_open_streams_do_not_starve_bookings(
         assert Booking.objects.get(pk=body["booking_id"]).client_name == "Boris"
 
         assert not any(event.is_set() for event in finished), (problems, last_events)
+        if database.vendor == "postgresql":
+            assert server_connections() <= WORKERS * POOL_SIZE
     finally:
         fake_openai.release.set()
         for listener in listeners:

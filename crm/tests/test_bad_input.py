@@ -1,7 +1,7 @@
 """Hostile and broken requests: each is refused with a 4xx JSON error and writes nothing.
 
 What a real server refuses before Django sees it (over-long header lines) is in
-`test_faults.py`, against gunicorn.
+`test_faults.py`, against the production server.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Faults, against the real production server: gunicorn with `crm/gunicorn.conf.py`.
+"""Faults, against the real production server: `python -m crm.server` (crm/server.py).
 
-Each test starts its own gunicorn on a free port, pointed at the test database (data is
+Each test starts its own server on a free port, pointed at the test database (data is
 committed: transactional tests), and breaks something under it: its own Redis, a proxy in
 front of PostgreSQL, one of its workers. The machine's shared PostgreSQL and Redis are never
 stopped. No timing is asserted; waits poll with generous limits.
@@ -74,7 +74,7 @@ def collected_static() -> None:
 
 @dataclass
 class Server:
-    """A running gunicorn: its address, master process and log."""
+    """A running server: its address, main process and log."""
 
     url: str
     process: subprocess.Popen
@@ -102,15 +102,15 @@ class Server:
 
 
 @contextmanager
-def gunicorn(*, db_url: str, redis_url: str = "", **env: str) -> Iterator[Server]:
+def production_server(*, db_url: str, redis_url: str = "", **env: str) -> Iterator[Server]:
     port = free_port()
-    log = Path(tempfile.mkstemp(prefix="faults-gunicorn-", suffix=".log")[1])
+    log = Path(tempfile.mkstemp(prefix="faults-server-", suffix=".log")[1])
     server_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "crm.settings",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "SERVER_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
-        "GUNICORN_THREADS": "8",
+        "SERVER_THREADS": "8",
         "DB_URL": db_url,
         "REDIS_URL": redis_url,
         "DEBUG": "false",
@@ -118,7 +118,7 @@ def gunicorn(*, db_url: str, redis_url: str = "", **env: str) -> Iterator[Server
     }
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "crm/gunicorn.conf.py", "crm.wsgi"],
+            [sys.executable, "-m", "crm.server"],
             cwd=ROOT,
             env=server_env,
             stdout=out,
@@ -126,7 +126,7 @@ def gunicorn(*, db_url: str, redis_url: str = "", **env: str) -> Iterator[Server
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
-        wait_for(lambda: server.get("/healthz").status_code == 200, "gunicorn to answer")
+        wait_for(lambda: server.get("/healthz").status_code == 200, "the server to answer")
         wait_for(lambda: len(server.workers()) == 2, "both workers to start")
         yield server
     except AssertionError as error:
@@ -217,7 +217,9 @@ def test_redis_stopped_mid_run_api_and_pages_answer_from_the_database_then_cache
     try:
         with (
             redis_server(port) as first_redis,
-            gunicorn(db_url=server_database_url(), redis_url=f"redis://127.0.0.1:{port}/0") as srv,
+            production_server(
+                db_url=server_database_url(), redis_url=f"redis://127.0.0.1:{port}/0"
+            ) as srv,
         ):
             headers = {"Authorization": f"Bearer {srv.token('faults-host')}"}
             sign_in_page(srv, "faults-host")
@@ -297,7 +299,7 @@ def test_postgres_restart_answers_503_while_down_and_recovers_without_a_restart(
         "time_slot": "19:00",
         "client_name": "Vera",
     }
-    with gunicorn(db_url=server_database_url("127.0.0.1", db_proxy.port)) as srv:
+    with production_server(db_url=server_database_url("127.0.0.1", db_proxy.port)) as srv:
         headers = {"Authorization": f"Bearer {srv.token('faults-host')}"}
         sign_in_page(srv, "faults-host")
         assert srv.get(day_path, headers=headers).status_code == 200
@@ -349,7 +351,7 @@ def test_worker_killed_during_a_burst_of_bookings_loses_and_doubles_nothing(
 ):
     Booking.objects.all().delete()
     contested, others = "18:00", ["12:00", "13:00", "14:00"]
-    with gunicorn(db_url=server_database_url()) as srv:
+    with production_server(db_url=server_database_url()) as srv:
         headers = {"Authorization": f"Bearer {srv.token('faults-host')}"}
         first_workers = srv.workers()
         created: list[tuple[int, str, str]] = []  # (booking_id, client_name, time_slot)
@@ -395,7 +397,7 @@ def test_worker_killed_during_a_burst_of_bookings_loses_and_doubles_nothing(
             thread.join(120)
         assert not any(thread.is_alive() for thread in threads)
 
-        # The master replaces the worker and the server goes on answering.
+        # The main process replaces the worker and the server goes on answering.
         wait_for(lambda: len(srv.workers()) == 2 and victim not in srv.workers(), "a new worker")
         assert srv.workers() != first_workers
         assert srv.get("/healthz").status_code == 200
@@ -432,9 +434,9 @@ def test_worker_killed_during_a_burst_of_bookings_loses_and_doubles_nothing(
 def test_the_server_refuses_oversized_headers_and_bodies_and_keeps_serving(
     restaurant, tomorrow, host_with_data
 ):
-    with gunicorn(db_url=server_database_url()) as srv:
+    with production_server(db_url=server_database_url()) as srv:
         token = srv.token("faults-host")
-        # A 100 KB header line never reaches Django: gunicorn refuses it.
+        # A 100 KB header line never reaches Django: the server refuses it.
         response = requests.get(
             f"{srv.url}/bookings/{restaurant.pk}/{tomorrow.isoformat()}",
             headers={"Authorization": "Bearer " + "a" * 100_000},

@@ -145,15 +145,37 @@ def test_access_tokens_live_fifteen_minutes_by_default():
     assert result.stdout.strip().splitlines()[-1] == "0:15:00"
 
 
-def test_gunicorn_freezes_the_loaded_app_before_the_workers_fork():
+def test_the_server_loads_and_freezes_the_app_before_the_workers_fork():
     import gc
-    import runpy
 
-    conf = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
-    assert conf["preload_app"] is True  # the app is in the master when `when_ready` runs
+    from crm import server
+
     gc.unfreeze()
     try:
-        conf["when_ready"](server=None)
+        server.preload()
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+def test_the_server_reads_its_settings_from_the_environment():
+    from granian.constants import Interfaces
+
+    from crm import server
+
+    chosen = server.options(
+        {
+            "SERVER_BIND": "127.0.0.1:8123",
+            "WEB_CONCURRENCY": "3",
+            "SERVER_THREADS": "12",
+            "SERVER_HEADER_TIMEOUT": "2.5",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    assert (chosen["address"], chosen["port"]) == ("127.0.0.1", 8123)
+    assert (chosen["workers"], chosen["blocking_threads"]) == (3, 12)
+    assert chosen["interface"] == Interfaces.WSGI
+    assert chosen["http1_settings"].header_read_timeout == 2500
+    assert chosen["target"] == "crm.wsgi:application"
+    defaults = server.options({})
+    assert (defaults["address"], defaults["port"], defaults["workers"]) == ("0.0.0.0", 8000, 2)

@@ -99,7 +99,6 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
         "OUTBOX_STUCK_SECONDS": "2",
         "REMINDER_SCAN_SECONDS": "86400",
         "EMAIL_URL": f"file://{mail_dir}",
-        "DB_CONN_MAX_AGE": "0",
     }
     log = home / "worker.log"
     with log.open("w") as out:
