@@ -136,6 +136,23 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
+# What only the pages and sign-in use. A request that carries a bearer token to an API path
+# is served without them (crm/wsgi.py): it has no session, no CSRF cookie, no messages, no
+# htmx, and its sign-in is the token, checked by the API's authentication.
+PAGE_ONLY_MIDDLEWARE = {
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "crm.tokens.middleware.SessionRevocationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+}
+API_MIDDLEWARE = [name for name in MIDDLEWARE if name not in PAGE_ONLY_MIDDLEWARE]
+# Paths of pages, the admin, the guests' pages and static files: always the whole chain.
+PAGE_PATH_PREFIXES = ("/app/", "/admin/", "/r/", "/i18n/", "/static/")
 
 ROOT_URLCONF = "crm.urls"
 WSGI_APPLICATION = "crm.wsgi.application"
