@@ -1,9 +1,10 @@
 """The API's JWT authentication, without a database query or a signature check on most requests.
 
 Whether a token still counts (its user active, their tokens not revoked, its sign-in not
-revoked) is asked of the shared cache on every request, one round trip, and of the database
-when the cache does not know (`crm.tokens.selectors.token_is_live`). So a deactivation, a
-password change or "sign out everywhere" is refused at once by every worker.
+revoked) is asked of the shared cache, one round trip, and of the database when the cache does
+not know (`crm.tokens.selectors.token_is_live`); a worker that found a token live trusts that
+for a second. So a deactivation, a password change or "sign out everywhere" is refused by every
+worker within a second, by the worker that made it at once.
 
 Beside that, a worker keeps, for `USER_CACHE_SECONDS`, each token it has validated (a token is
 immutable; its expiry is checked on every use) and each user it has looked up, so that a
@@ -26,7 +27,12 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.settings import api_settings
 
-from crm.tokens.selectors import FAMILY_CLAIM, VERSION_CLAIM, token_is_live
+from crm.tokens.selectors import (
+    FAMILY_CLAIM,
+    VERSION_CLAIM,
+    forget_recent_answers,
+    token_is_live,
+)
 
 USER_CACHE_SECONDS = 60
 
@@ -55,6 +61,7 @@ class CachedUserJWTAuthentication(JWTAuthentication):
             user_id=user_id,
             version=validated_token.get(VERSION_CLAIM, 0),
             family=validated_token.get(FAMILY_CLAIM),
+            recent=True,
         ):
             raise AuthenticationFailed(_("Token has been revoked."), code="token_revoked")
         with _lock:
@@ -73,10 +80,12 @@ def forget_user(sender, instance, **kwargs) -> None:
 
 
 def forget_all_users() -> None:
-    """Forget every cached user and validated token (the tests' databases start anew)."""
+    """Forget every cached user, validated token and recent verdict on one (the tests'
+    databases start anew)."""
     with _lock:
         _users.clear()
         _tokens.clear()
+    forget_recent_answers()
 
 
 class CachedUserJWTScheme(SimpleJWTScheme):

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from conftest import PASSWORD, api_client_for, api_login, make_user
 from crm.api.authentication import forget_all_users
 from crm.tests.test_faults import server_database_url
 from crm.tokens.models import IssuedRefreshToken
+from crm.tokens.selectors import RECENT_SECONDS, REVOKED, forget_recent_answers, user_key
 from crm.tokens.services import tokens_revoke_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,9 +56,12 @@ def assert_refused(response) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_a_user_deactivated_by_another_process_is_refused_at_once(host, restaurant, tomorrow):
+def test_a_user_deactivated_by_another_process_is_refused_within_a_second(
+    host, restaurant, tomorrow
+):
     client = api_client_for(host)
     assert client.get(slots_url(restaurant, tomorrow)).status_code == 200  # user kept here
+    accepted = time.monotonic()
     # Another worker (a process of its own, on the same database and Redis) deactivates.
     code = (
         "from django.contrib.auth import get_user_model; "
@@ -70,7 +75,30 @@ def test_a_user_deactivated_by_another_process_is_refused_at_once(host, restaura
         capture_output=True,
         timeout=120,
     )
+    # This worker trusts its "live" answer for RECENT_SECONDS, then asks the shared cache.
+    time.sleep(max(0.0, accepted + RECENT_SECONDS - time.monotonic()))
     assert_refused(client.get(slots_url(restaurant, tomorrow)))
+
+
+def test_a_worker_trusts_its_live_answer_for_a_second_and_its_own_revocation_not_at_all(
+    host, restaurant, tomorrow
+):
+    client = api_client_for(host)
+    url = slots_url(restaurant, tomorrow)
+    assert client.get(url).status_code == 200
+    accepted = time.monotonic()
+    # Another worker revokes: what reaches this one is the shared cache's marker.
+    cache.set(user_key(host.pk, 0), REVOKED)
+    if time.monotonic() - accepted < RECENT_SECONDS / 2:
+        assert client.get(url).status_code == 200  # its answer of a moment ago stands
+    time.sleep(max(0.0, accepted + RECENT_SECONDS - time.monotonic()))
+    assert_refused(client.get(url))
+    # A revocation made in this worker is refused at once, answer of a moment ago or not.
+    other = make_user("other-host", restaurant=restaurant, role="host")
+    other_client = api_client_for(other)
+    assert other_client.get(url).status_code == 200
+    tokens_revoke_all(user=other)
+    assert_refused(other_client.get(url))
 
 
 def test_a_deactivated_user_is_refused_even_by_a_worker_that_kept_them(host, restaurant, tomorrow):
@@ -327,6 +355,7 @@ def test_the_cached_read_still_makes_no_query_after_a_cache_miss_is_filled(
     url = slots_url(restaurant, tomorrow)
     assert client.get(url).status_code == 200
     cache.delete_many([k for k in (f"tokens:user:{host.pk}:0",)])
+    forget_recent_answers()  # as once this worker's second of trust is up
     with CaptureQueriesContext(connection) as refill:
         assert client.get(url).status_code == 200  # the token state is read and kept again
     assert len(refill) >= 1

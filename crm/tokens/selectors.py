@@ -10,8 +10,10 @@ unreachable every request asks the database, which is the truth.
 
 from __future__ import annotations
 
+import threading
 import uuid
 
+from cachetools import TTLCache
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -32,6 +34,20 @@ REVOKED_SECONDS = int(
         settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"] + settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
     ).total_seconds()
 )
+
+
+# A worker trusts its own "still live" answer about a token for this long before it asks the
+# shared cache again (`token_is_live(recent=True)`, the API's authentication): a revocation made
+# by another worker is refused everywhere within a second, and a cached slots read makes one
+# round trip to Redis (its slots), not two. A revocation in this worker forgets them at once.
+RECENT_SECONDS = 1.0
+_recent: TTLCache = TTLCache(maxsize=10_000, ttl=RECENT_SECONDS)
+_recent_lock = threading.Lock()
+
+
+def forget_recent_answers() -> None:
+    with _recent_lock:
+        _recent.clear()
 
 
 def user_key(user_id: object, version: int) -> str:
@@ -59,16 +75,33 @@ def family_is_revoked(*, family: object) -> bool:
     return IssuedRefreshToken.objects.filter(family=family, revoked_at__isnull=False).exists()
 
 
-def token_is_live(*, user_id: object, version: object, family: object = None) -> bool:
+def token_is_live(
+    *, user_id: object, version: object, family: object = None, recent: bool = False
+) -> bool:
     """Whether a token of `user_id` issued at `version` (and in `family`, if given) still
     counts: the user exists, is active, has not had their tokens revoked since, and the family
-    was not revoked. One cache round trip when the cache knows; the database when not."""
+    was not revoked. One cache round trip when the cache knows; the database when not. With
+    `recent`, a "live" answer this worker gave in the last `RECENT_SECONDS` stands."""
     try:
         version = int(version)
         user_id = int(user_id)
         family = None if family is None else uuid.UUID(str(family))
     except (TypeError, ValueError):
         return False  # our own signature is on it, so this is not ours to honour
+    if recent:
+        asked = (user_id, version, family)
+        with _recent_lock:
+            if _recent.get(asked):
+                return True
+        live = _token_is_live(user_id=user_id, version=version, family=family)
+        if live:
+            with _recent_lock:
+                _recent[asked] = True
+        return live
+    return _token_is_live(user_id=user_id, version=version, family=family)
+
+
+def _token_is_live(*, user_id: int, version: int, family: uuid.UUID | None) -> bool:
     keys = {"user": user_key(user_id, version)}
     if family is not None:
         keys["family"] = family_key(family)

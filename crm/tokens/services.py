@@ -26,14 +26,19 @@ from crm.tokens.selectors import (
     VERSION_CLAIM,
     family_is_revoked,
     family_key,
+    forget_recent_answers,
     user_key,
     user_token_version,
 )
 
 
 def _mark_revoked(key: str) -> None:
-    """After the revocation commits, every worker's next request reads it from the cache."""
-    transaction.on_commit(lambda: cache.set(key, REVOKED, REVOKED_SECONDS))
+    """After the revocation commits, every worker's next request reads it from the cache
+    (within `RECENT_SECONDS` for a worker that has just found the token live)."""
+    forget_recent_answers()
+    transaction.on_commit(
+        lambda: (cache.set(key, REVOKED, REVOKED_SECONDS), forget_recent_answers())
+    )
 
 
 def _expiry(token: RefreshToken) -> dt.datetime:

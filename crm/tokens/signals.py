@@ -13,7 +13,13 @@ from django.db import transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from crm.tokens.selectors import REVOKED, REVOKED_SECONDS, user_key, user_token_version
+from crm.tokens.selectors import (
+    REVOKED,
+    REVOKED_SECONDS,
+    forget_recent_answers,
+    user_key,
+    user_token_version,
+)
 from crm.tokens.services import tokens_revoke_all
 
 # The token version a page session was signed in at (absent in older sessions: version 0).
@@ -55,6 +61,7 @@ def _cache_set_revoked(key: str) -> None:
     from django.core.cache import cache
 
     cache.set(key, REVOKED, REVOKED_SECONDS)
+    forget_recent_answers()
 
 
 @receiver(user_logged_in)
