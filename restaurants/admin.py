@@ -243,6 +243,18 @@ class MembershipAdmin(ManagerAccessMixin, admin.ModelAdmin):
         form.request = request
         return form
 
+    def get_changeform_initial_data(self, request):
+        """Initial values from the address (`?restaurant=3`), keeping only whole numbers: the
+        autocomplete widgets look them up, and `?restaurant=abc` would otherwise be a 500."""
+        initial = super().get_changeform_initial_data(request)
+        for name in ("user", "restaurant"):
+            if name in initial:
+                try:
+                    Membership._meta.get_field(name).target_field.to_python(initial[name])
+                except ValidationError:
+                    del initial[name]
+        return initial
+
     def get_readonly_fields(self, request, obj=None):
         return ["user", "restaurant"] if obj is not None else []
 

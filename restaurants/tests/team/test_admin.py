@@ -93,3 +93,17 @@ def test_a_manager_invites_from_admin_to_their_restaurant_only(
 def test_hosts_have_no_team_admin(host):
     client = page_client_for(host)
     assert client.get(reverse("admin:restaurants_membership_changelist")).status_code == 302
+
+
+@pytest.mark.parametrize("query", ["restaurant=abc", "user=abc", "user=1.5&restaurant=-"])
+def test_a_bad_initial_value_in_the_add_address_is_ignored(query, restaurant):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "x")
+    client = page_client_for(root)
+    response = client.get(reverse("admin:restaurants_membership_add") + "?" + query)
+    assert response.status_code == 200  # the empty form, not a 500
+    # A good one is still taken.
+    good = client.get(reverse("admin:restaurants_membership_add") + f"?restaurant={restaurant.pk}")
+    assert good.status_code == 200
+    assert f'value="{restaurant.pk}" selected' in good.content.decode()
