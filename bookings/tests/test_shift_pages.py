@@ -9,7 +9,12 @@ import pytest
 import time_machine
 
 from bookings.models import Booking, WaitlistEntry
-from bookings.services import booking_create, booking_set_status, booking_walk_in
+from bookings.services import (
+    booking_create,
+    booking_set_status,
+    booking_update,
+    booking_walk_in,
+)
 from bookings.tests.floors import describe_floor
 from bookings.waitlist.services import waitlist_add
 
@@ -352,6 +357,18 @@ def test_live_poll_answers_204_until_something_changes(host_client, restaurant, 
     new = response.content.decode().split('data-version="', 1)[1].split('"', 1)[0]
     assert new != version
     assert host_client.get("/app/live/", {"v": new}, **HTMX).status_code == 204
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", [{"notes": "window"}, {"party_size": 3}, {"client_name": "Ann"}])
+def test_live_poll_hears_a_change_that_moves_nothing(host_client, restaurant, tomorrow, change):
+    """A name, a party's size or notes changed, on a floor without tables: no move, but the
+    open pages show them, so they hear of it."""
+    anna = book(restaurant, tomorrow)
+    html = host_client.get("/app/bookings/").content.decode()
+    version = html.split('data-version="', 1)[1].split('"', 1)[0]
+    booking_update(booking=anna, **change)
+    assert host_client.get("/app/live/", {"v": version}, **HTMX).status_code == 200
 
 
 def test_live_poll_reads_no_database_beyond_the_session(
