@@ -259,6 +259,31 @@ def test_another_restaurants_booking_answers_404_in_the_panel(
     assert theirs.status == "confirmed"
 
 
+def test_an_open_panel_hears_204_until_its_booking_changes(evening, host_client, restaurant):
+    anna = book(restaurant, DAY)
+    html = host_client.get(f"/app/bookings/{anna.pk}/", **HTMX).content.decode()
+    stamp = html.split('data-stamp="', 1)[1].split('"', 1)[0]
+    assert f'data-panel-url="/app/bookings/{anna.pk}/"' in html
+    panel = f"/app/bookings/{anna.pk}/"
+    assert host_client.get(panel, {"stamp": stamp}, **HTMX).status_code == 204
+    book(restaurant, DAY, "21:00", name="Boris")  # another booking: this panel is as it was
+    assert host_client.get(panel, {"stamp": stamp}, **HTMX).status_code == 204
+    booking_set_status(booking=anna, status="cancelled")  # as the API or another host would
+    response = host_client.get(panel, {"stamp": stamp}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-status="cancelled"' in html and f'data-stamp="{stamp}"' not in html
+    # A stamp that is not this panel's, or none, draws it; without htmx it is the page.
+    assert host_client.get(panel, {"stamp": "<x>"}, **HTMX).status_code == 200
+    assert host_client.get(panel, {"stamp": stamp}).status_code == 200
+
+
+def test_the_live_poll_says_its_news_come_from_elsewhere(host_client, restaurant, tomorrow):
+    host_client.get("/app/bookings/")
+    response = host_client.get("/app/live/", {"v": "old"}, **HTMX)
+    assert json.loads(response["HX-Trigger"])["bookings-changed"] == {"live": True}
+
+
 def test_day_list_opens_the_panel(evening, host_client, restaurant):
     anna = book(restaurant, DAY)
     html = host_client.get("/app/bookings/", {"date": DAY.isoformat()}).content.decode()
