@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -480,3 +481,43 @@ def test_the_shifts_pages_fit_every_width_in_both_languages(
     page.goto(f"/app/guests/{anna.guest_id}/")
     expect(page.get_by_test_id("history")).to_be_visible()
     no_sideways_scroll(page)
+
+
+# --- Cancelled and no-shows on the timeline ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("viewport", "language"), [(DESK, "en"), (TABLET, "en"), (PHONE, "ru")])
+def test_a_cancel_is_undone_from_its_bar_on_the_timeline(
+    evening, page, live_server, host, restaurant, viewport, language
+):
+    tables = describe_floor(restaurant)
+    anna = booking_create(
+        restaurant=restaurant, date=DAY, time_slot="20:00", client_name="Anna", party_size=4
+    )
+    api = api_client_for(host)
+    boris = booking_create(restaurant=restaurant, date=DAY, time_slot="21:00", client_name="Boris")
+    for booking in (anna, boris):
+        gone = api.post(f"/bookings/{booking.pk}/status", {"status": "cancelled"}, format="json")
+        assert gone.status_code == 200
+    page.set_viewport_size(viewport)
+    sign_in(page)
+    use_language(page, live_server, language)
+    page.goto("/app/timeline/")
+    expect(bar(page, "Anna")).to_have_count(0)
+    page.get_by_test_id("toggle-inactive").click()
+    gone = page.locator(f'[data-table="{tables["H4"].pk}"] .tl-bar', has_text="Anna")
+    expect(gone).to_have_attribute("data-status", "cancelled")
+    assert "tl-inactive" in gone.get_attribute("class")
+    no_sideways_scroll(page)
+    gone.click()
+    panel = page.locator("#booking-dialog #booking-panel")
+    panel.locator('[data-action="confirmed"]').click()
+    expect(panel).to_have_attribute("data-status", "confirmed")
+    panel.locator("[data-dialog-close]").first.click()
+    back = page.locator(f'[data-table="{tables["H4"].pk}"] .tl-bar', has_text="Anna")
+    expect(back).to_have_attribute("data-status", "confirmed")
+    assert "tl-inactive" not in back.get_attribute("class")
+    # The board refreshed with the choice kept: Boris's cancelled bar is still drawn.
+    expect(bar(page, "Boris")).to_have_attribute("data-status", "cancelled")
+    expect(page.get_by_test_id("timeline")).to_have_class(re.compile("tl-with-inactive"))
+    assert api.get(f"/bookings/{anna.pk}").json()["status"] == "confirmed"

@@ -75,6 +75,47 @@ def test_timeline_of_another_day_has_no_now_line_and_cancelled_bookings_no_bar(
     assert f'data-booking="{gone.pk}"' not in html
 
 
+def test_timeline_shows_cancelled_and_no_shows_on_request_over_free_cells(
+    evening, host_client, restaurant
+):
+    tables = describe_floor(restaurant)
+    gone = book(restaurant, DAY, "20:00", name="Gone", party_size=4)
+    booking_set_status(booking=gone, status="cancelled")
+    absent = book(restaurant, DAY, "19:00", name="Absent", party_size=2)
+    booking_set_status(booking=absent, status="no_show")
+    kept = book(restaurant, DAY, "21:00", name="Kept", party_size=4)
+    html = host_client.get("/app/timeline/", {"date": DAY.isoformat()}).content.decode()
+    assert f'data-booking="{gone.pk}"' not in html and f'data-booking="{absent.pk}"' not in html
+    toggle = html.split('data-testid="toggle-inactive"', 1)[0].rsplit("<a", 1)[1]
+    assert f'href="/app/timeline/?date={DAY.isoformat()}&amp;inactive=show"' in toggle
+
+    html = host_client.get(
+        "/app/timeline/", {"date": DAY.isoformat(), "inactive": "show"}
+    ).content.decode()
+    assert "tl-with-inactive" in html and "Hide cancelled and no-shows" in html
+    h4 = html.split(f'data-table="{tables["H4"].pk}"', 1)[1].split('class="tl-row', 1)[0]
+    assert 'class="tl-bar status-cancelled tl-inactive"' in h4
+    assert f'data-booking="{gone.pk}" data-status="cancelled"' in h4
+    # Cancelled: its table is free at 20:00 to book again; the booking kept at 21:00 holds it.
+    assert f'table={tables["H4"].pk}&amp;slot=20:00"' in h4
+    assert f'table={tables["H4"].pk}&amp;slot=21:00"' not in h4
+    assert f'data-booking="{kept.pk}" data-status="confirmed"' in h4
+    assert 'class="tl-bar status-confirmed"' in h4
+    h1 = html.split(f'data-table="{tables["H1"].pk}"', 1)[1].split('class="tl-row', 1)[0]
+    assert f'data-booking="{absent.pk}" data-status="no_show"' in h1
+    # The board's refresh, the other days and the date form keep the choice.
+    assert f'hx-get="/app/timeline/?date={DAY.isoformat()}&amp;inactive=show"' in html
+    assert f'?date={(DAY + dt.timedelta(days=1)).isoformat()}&amp;inactive=show" class' in html
+    assert '<input type="hidden" name="inactive" value="show">' in html
+    part = host_client.get(
+        "/app/timeline/",
+        {"date": DAY.isoformat(), "inactive": "show"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="timeline-board",
+    ).content.decode()
+    assert f'data-booking="{gone.pk}"' in part
+
+
 def test_timeline_in_russian_keeps_css_numbers_with_a_dot(evening, host_client, restaurant):
     describe_floor(restaurant)
     book(restaurant, DAY, "20:00", party_size=4)
