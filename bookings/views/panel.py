@@ -135,8 +135,9 @@ def _booking_or_404(request: PageRequest, pk: int) -> Booking:
 
 
 def panel_stamp(booking: Booking) -> str:
-    """What the panel shows of its booking, in a few characters: it differs once anything
-    shown (a field, the status, the tables, the history's latest change) does."""
+    """What the panel shows of its booking, in a few characters: it differs once any of its
+    fields, its status or its tables change, or it is saved again (a new history line). The
+    guest's notes and tags are not in it: a change of those alone leaves an open panel be."""
     shown = (
         booking.updated_at.isoformat() if booking.updated_at else "",
         booking.status,
