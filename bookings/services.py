@@ -483,6 +483,10 @@ def _update(
             )
         if moves:
             changes.bookings_changed(restaurant_id=restaurant.pk, dates=[old_date, locked.date])
+        elif changed:
+            # Nothing moved, but the pages show what changed (a name, a party's size, notes),
+            # and a party's size counts against the pacing of its slot.
+            changes.bookings_changed(restaurant_id=restaurant.pk, dates=[locked.date])
     return _bring_up_to_date(booking, locked)
 
 

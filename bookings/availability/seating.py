@@ -22,6 +22,8 @@ The rules:
   size rules only unless the host overrides them.
 - Pacing caps the guests arriving at one start (`pacing_allows`).
 - A start is available when both a seating and the pacing allow it (`slot_availability`).
+- A waiting party's quote counts the parties ahead of it in the queue: each, in turn, takes the
+  tables that free up first for it (`queued_start`).
 """
 
 from __future__ import annotations
@@ -334,3 +336,40 @@ def earliest_start(
         if _fits_somewhere(tables, party_size, busy_tables(visits, start, start + visit_length)):
             return start
     return None
+
+
+def queued_start(
+    tables: Sequence[TableSpec],
+    visits: Sequence[Visit],
+    party_size: int,
+    *,
+    ahead: Sequence[tuple[int, int]],
+    visit_length: int,
+    after: int,
+    before: int,
+) -> int | None:
+    """`earliest_start` for a party behind others on a waitlist. `ahead` is the parties before
+    it, in queue order, each as (party size, visit length): each in turn is seated at the first
+    start that fits it (`best_fit` there), and holds those tables for its visit, before this
+    party is placed. A party ahead that fits nowhere today takes nothing; a party ahead that
+    needs a table this party cannot use does not delay it."""
+    held = list(visits)
+    for queued, (size, length) in enumerate(ahead, start=1):
+        start = earliest_start(tables, held, size, visit_length=length, after=after, before=before)
+        if start is None:
+            continue
+        seats = best_fit(tables, size, busy_tables(held, start, start + length))
+        if seats is None:  # pragma: no cover - earliest_start found a fit there
+            continue
+        held.append(
+            Visit(
+                booking_id=-queued,  # not a booking: never excluded, never a real id
+                starts=start,
+                ends=start + length,
+                party_size=size,
+                table_ids=frozenset(t.id for t in seats),
+            )
+        )
+    return earliest_start(
+        tables, held, party_size, visit_length=visit_length, after=after, before=before
+    )

@@ -6,6 +6,7 @@ writes of the booking core ask `check_free_table` holding the restaurant's lock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db.models import CharField, Count, IntegerField, Sum, Value
 from django.utils.translation import gettext as _
@@ -268,13 +269,16 @@ def current_slot(*, restaurant: Restaurant, now: dt.datetime | None = None) -> s
     return running[-1] if running else None
 
 
-def quoted_wait(*, restaurant: Restaurant, party_size: int) -> int | None:
+def quoted_wait(
+    *, restaurant: Restaurant, party_size: int, ahead: Sequence[int] = ()
+) -> int | None:
     """Minutes until a table frees up for a party of this size today, 0 when one is free now,
     None when none does before the last slot ends: the waitlist's quote.
 
     On a described floor the engine's own rules (tables, combinations, visit lengths) decide,
-    the candidates being the moments visits end; on the v1 floor, the next slot with a free
-    table."""
+    the candidates being the moments visits end, and the parties `ahead` in the queue (their
+    sizes, in order) take the tables that free up first for them (`seating.queued_start`); on
+    the v1 floor (no tables to hold), the next slot with a free table."""
     now = restaurant.now()
     date = now.date()
     times = restaurant.slot_times()
@@ -293,10 +297,11 @@ def quoted_wait(*, restaurant: Restaurant, party_size: int) -> int | None:
         return None
     minute_now = layout.minute(now)
     opening = layout.slot_minute(times[0])
-    start = seating.earliest_start(
+    start = seating.queued_start(
         layout.tables,
         floor.day_visits(layout),
         party_size,
+        ahead=[(size, layout.visit_length(size)) for size in ahead],
         visit_length=layout.visit_length(party_size),
         after=max(minute_now, opening),
         before=layout.minute(last_end),

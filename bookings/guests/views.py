@@ -88,12 +88,19 @@ def _profile(request: PageRequest, guest: Guest, form: GuestForm | None = None, 
                 "other_tags": ", ".join(t for t in guest.tags if t not in TAG_CHOICES),
             }
         )
-    return render(
+    template = "bookings/guests/detail.html"
+    # A booking opened here and changed (or changed elsewhere): the counts and the history
+    # refresh themselves; the form being filled in is left alone.
+    if request.htmx and request.htmx.target in ("guest-stats", "guest-history"):
+        template += f"#{request.htmx.target}"
+    response = render(
         request,
-        "bookings/guests/detail.html",
+        template,
         {"guest": guest, "form": form, "bookings": guest_bookings(guest=guest)[:200]},
         status=status,
     )
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 @require_http_methods(["GET", "POST"])

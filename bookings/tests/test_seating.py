@@ -535,3 +535,33 @@ def test_nearest_starts_after_leave_out_the_past():
 def test_nearest_starts_refuse_mismatched_lists():
     with pytest.raises(ValueError):
         nearest_starts([True], [18 * H, 19 * H], 18 * H)
+
+
+def test_queued_start_seats_the_parties_ahead_first_in_their_order():
+    """Two 2-tops: one free at 60, one at 120; visits last 90 minutes. The first party ahead
+    takes the table free at 60, the second the one free at 120, so a third starts at 150,
+    when the first leaves."""
+    tables = [table(1, 2), table(2, 2)]
+    visits = [visit(10, 0, 60, {1}), visit(11, 0, 120, {2})]
+    alone = seating.queued_start(tables, visits, 2, ahead=[], visit_length=90, after=0, before=600)
+    behind = seating.queued_start(
+        tables, visits, 2, ahead=[(2, 90), (2, 90)], visit_length=90, after=0, before=600
+    )
+    assert (alone, behind) == (60, 150)
+
+
+def test_queued_start_a_party_ahead_that_fits_nowhere_takes_nothing():
+    tables = [table(1, 2)]
+    visits = [visit(10, 0, 60, {1})]
+    start = seating.queued_start(
+        tables, visits, 2, ahead=[(8, 120)], visit_length=90, after=0, before=600
+    )
+    assert start == 60
+
+
+def test_queued_start_none_when_the_queue_fills_the_day():
+    tables = [table(1, 2)]
+    start = seating.queued_start(
+        tables, [], 2, ahead=[(2, 90)] * 3, visit_length=90, after=0, before=270
+    )
+    assert start is None

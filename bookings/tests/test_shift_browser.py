@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DAY = dt.date(2030, 6, 12)
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 820, "height": 1180}
 DESK = {"width": 1366, "height": 900}
 
 
@@ -39,7 +41,14 @@ def use_language(page, live_server, language: str) -> None:
 
 def no_sideways_scroll(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width}px wide"
+    wide = page.evaluate(
+        """limit => Array.from(document.querySelectorAll('body *'))
+        .filter(e => e.getBoundingClientRect().right > limit + 1)
+        .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' '
+        + Math.round(e.getBoundingClientRect().right))""",
+        page.viewport_size["width"],
+    )
+    assert width <= page.viewport_size["width"], f"the page is {width}px wide: {wide}"
 
 
 def day_bookings(api, restaurant) -> dict:
@@ -52,7 +61,9 @@ def bar(page, name: str):
     return page.locator("#timeline-board .tl-bar", has_text=name)
 
 
-@pytest.mark.parametrize(("viewport", "language"), [(DESK, "en"), (PHONE, "ru")])
+@pytest.mark.parametrize(
+    ("viewport", "language"), [(DESK, "en"), (TABLET, "ru"), (PHONE, "ru"), (PHONE, "en")]
+)
 def test_walk_in_is_seated_from_the_timeline(
     evening, page, live_server, host, restaurant, viewport, language
 ):
@@ -73,27 +84,43 @@ def test_walk_in_is_seated_from_the_timeline(
     assert [t["name"] for t in seen["tables"]] == ["H4"]
 
 
-def test_a_waitlist_party_is_seated_when_a_table_frees_up(evening, page, host, restaurant):
+WAITLIST_WORDS = {
+    "en": ("No table is free now for 2.", "quoted 90 min", "Seat"),
+    "ru": ("Сейчас нет свободного стола на 2", "обещано 90 мин", "Посадить"),
+}
+
+
+@pytest.mark.parametrize(
+    ("viewport", "language"), [(DESK, "en"), (TABLET, "ru"), (TABLET, "en"), (PHONE, "ru")]
+)
+def test_a_waitlist_party_is_seated_when_a_table_frees_up(
+    evening, page, live_server, host, restaurant, viewport, language
+):
+    no_table, quoted, seat = WAITLIST_WORDS[language]
     describe_floor(restaurant)
     seated = [booking_walk_in(restaurant=restaurant, party_size=n) for n in (6, 4, 2, 2)]
-    page.set_viewport_size(DESK)
+    page.set_viewport_size(viewport)
     sign_in(page)
+    use_language(page, live_server, language)
     page.goto("/app/timeline/")
     desk = page.get_by_test_id("walk-in-form")
     desk.locator("input[name=party_size]").fill("2")
     desk.locator("input[name=client_name]").fill("Olga")
     desk.locator("button[type=submit]").click()
-    expect(page.get_by_test_id("walk-in-error")).to_contain_text("No table is free now for 2.")
+    expect(page.get_by_test_id("walk-in-error")).to_contain_text(no_table)
     add = page.get_by_test_id("waitlist-add")
     expect(add.locator("input[name=name]")).to_have_value("Olga")
     add.locator("button[type=submit]").click()
     entry = page.get_by_test_id("waitlist").locator("li", has_text="Olga")
-    expect(entry).to_contain_text("quoted 90 min")
+    expect(entry).to_contain_text(quoted)
+    no_sideways_scroll(page)
+    listed = api_client_for(host).get(f"/restaurants/{restaurant.pk}/waitlist").json()
+    assert [(e["name"], e["quoted_minutes"]) for e in listed["waitlist"]] == [("Olga", 90)]
     # The two-top's guests leave early, marked through the API: their table is free now.
     api = api_client_for(host)
     done = api.post(f"/bookings/{seated[2].pk}/status", {"status": "completed"}, format="json")
     assert done.status_code == 200
-    entry.get_by_role("button", name="Seat").click()
+    entry.get_by_role("button", name=seat).click()
     expect(page.get_by_test_id("waitlist").locator("li", has_text="Olga")).to_have_count(0)
     olga = day_bookings(api, restaurant).get("Olga")
     assert olga is not None and (olga["status"], olga["source"]) == ("seated", "walk_in")
@@ -106,26 +133,43 @@ def open_panel(page, name: str):
     return panel
 
 
-@pytest.mark.parametrize("viewport", [DESK, PHONE])
+MOVE_WORDS = {
+    "en": ("Time", "Party size", "Tables", "Save changes", "Saved: Anna", "time: 20:00 → 21:00"),
+    "ru": (
+        "Время",
+        "Гостей",
+        "Столов",
+        "Сохранить",
+        "Сохранено: Anna",
+        "время: 20:00 → 21:00",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("viewport", "language"), [(DESK, "en"), (TABLET, "ru"), (PHONE, "en"), (PHONE, "ru")]
+)
 def test_a_booking_is_moved_on_the_timeline_through_its_panel(
-    evening, page, host, restaurant, viewport
+    evening, page, live_server, host, restaurant, viewport, language
 ):
+    time, party, tables_label, save, saved, moved_line = MOVE_WORDS[language]
     tables = describe_floor(restaurant)
     anna = booking_create(
         restaurant=restaurant, date=DAY, time_slot="20:00", client_name="Anna", party_size=2
     )
     page.set_viewport_size(viewport)
     sign_in(page)
+    use_language(page, live_server, language)
     page.goto("/app/timeline/")
     panel = open_panel(page, "Anna")
-    panel.get_by_label("Time").select_option("21:00")
-    panel.get_by_label("Party size").fill("5")
-    panel.get_by_label("Tables").select_option(str(tables["T6"].pk))
-    panel.get_by_role("button", name="Save changes").click()
-    expect(panel.get_by_test_id("panel-message")).to_contain_text("Saved: Anna")
-    expect(panel.get_by_test_id("panel-history")).to_contain_text("time: 20:00 → 21:00")
+    panel.get_by_label(time, exact=True).select_option("21:00")
+    panel.get_by_label(party, exact=True).fill("5")
+    panel.get_by_label(tables_label, exact=True).select_option(str(tables["T6"].pk))
+    panel.get_by_role("button", name=save).click()
+    expect(panel.get_by_test_id("panel-message")).to_contain_text(saved)
+    expect(panel.get_by_test_id("panel-history")).to_contain_text(moved_line)
     no_sideways_scroll(page)
-    panel.get_by_role("link", name="Close").first.click()
+    panel.locator("[data-dialog-close]").first.click()
     moved = page.locator(f'[data-table="{tables["T6"].pk}"] .tl-bar', has_text="Anna")
     expect(moved).to_be_visible()
     seen = api_client_for(host).get(f"/bookings/{anna.pk}").json()
@@ -148,7 +192,9 @@ def test_a_move_that_does_not_fit_says_so_beside_the_field(evening, page, host, 
     expect(panel.locator('[data-field-error="tables"]')).to_contain_text("taken")
 
 
-@pytest.mark.parametrize(("viewport", "language"), [(DESK, "en"), (PHONE, "ru")])
+@pytest.mark.parametrize(
+    ("viewport", "language"), [(DESK, "en"), (TABLET, "ru"), (TABLET, "en"), (PHONE, "ru")]
+)
 def test_a_cancel_is_undone_from_the_day_list(
     evening, page, live_server, host, restaurant, viewport, language
 ):
@@ -171,11 +217,16 @@ def test_a_cancel_is_undone_from_the_day_list(
     assert api_client_for(host).get(f"/bookings/{anna.pk}").json()["status"] == "confirmed"
 
 
-@pytest.mark.parametrize("where", ["timeline", "day"])
-def test_a_change_through_the_api_appears_within_5_seconds(evening, page, host, restaurant, where):
+@pytest.mark.parametrize(
+    ("where", "viewport"),
+    [("timeline", PHONE), ("day", PHONE), ("timeline", TABLET), ("day", DESK)],
+)
+def test_a_change_through_the_api_appears_within_5_seconds(
+    evening, page, host, restaurant, where, viewport
+):
     describe_floor(restaurant)
     booking_create(restaurant=restaurant, date=DAY, time_slot="20:00", client_name="Anna")
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(viewport)
     sign_in(page)
     page.goto("/app/timeline/" if where == "timeline" else f"/app/bookings/?date={DAY}")
     # A dialog the host has open stays open, with what they typed.
@@ -212,13 +263,14 @@ def test_a_change_through_the_api_appears_within_5_seconds(evening, page, host, 
         assert page.locator("#timeline-board").evaluate("box => box.scrollLeft") == scrolled
 
 
+@pytest.mark.parametrize("viewport", [PHONE, TABLET])
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_timeline_fits_a_phone_and_scrolls_only_inside_its_box(
-    evening, page, live_server, host, restaurant, language
+    evening, page, live_server, host, restaurant, language, viewport
 ):
     describe_floor(restaurant)
     booking_create(restaurant=restaurant, date=DAY, time_slot="20:00", client_name="Anna")
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(viewport)
     sign_in(page)
     use_language(page, live_server, language)
     page.goto("/app/timeline/")
@@ -284,3 +336,188 @@ def test_screenshots_of_the_timeline_and_the_panel(evening, page, manager, resta
     page.screenshot(path=str(folder / "screenshot-panel.png"))
     for name in ("screenshot-timeline.png", "screenshot-panel.png"):
         assert (folder / name).stat().st_size > 10_000
+
+
+# --- The panel follows changes made elsewhere -------------------------------------------------
+
+
+@pytest.mark.parametrize(("viewport", "language"), [(DESK, "en"), (TABLET, "ru"), (PHONE, "en")])
+def test_an_open_panel_shows_a_change_made_through_the_api_within_5_seconds(
+    evening, page, live_server, host, restaurant, viewport, language
+):
+    describe_floor(restaurant)
+    anna = booking_create(
+        restaurant=restaurant, date=DAY, time_slot="20:00", client_name="Anna", party_size=2
+    )
+    page.set_viewport_size(viewport)
+    sign_in(page)
+    use_language(page, live_server, language)
+    page.goto("/app/timeline/")
+    panel = open_panel(page, "Anna")
+    party = panel.locator("#panel_party_size")
+    party.focus()
+    api = api_client_for(host)
+    moved = api.patch(f"/bookings/{anna.pk}", {"party_size": 3, "notes": "window"}, format="json")
+    assert moved.status_code == 200
+    # The panel is redrawn from the booking as it is now, and the focus stays in its field.
+    expect(panel.locator("#panel_party_size")).to_have_value("3", timeout=5_000)
+    expect(panel.locator("#panel_notes")).to_have_value("window")
+    expect(panel.get_by_test_id("panel-history")).to_contain_text("2 → 3")
+    assert page.evaluate("document.activeElement.id") == "panel_party_size"
+    expect(page.locator("#booking-dialog")).to_have_attribute("open", "")
+    cancelled = api.post(f"/bookings/{anna.pk}/status", {"status": "cancelled"}, format="json")
+    assert cancelled.status_code == 200
+    expect(panel).to_have_attribute("data-status", "cancelled", timeout=5_000)
+    expect(panel.locator('[data-action="confirmed"]')).to_be_visible()
+    no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize(("viewport", "language"), [(DESK, "ru"), (PHONE, "en")])
+def test_an_open_panel_keeps_what_the_host_typed_and_offers_a_reload(
+    evening, page, live_server, host, restaurant, viewport, language
+):
+    anna = booking_create(restaurant=restaurant, date=DAY, time_slot="20:00", client_name="Anna")
+    page.set_viewport_size(viewport)
+    sign_in(page)
+    use_language(page, live_server, language)
+    page.goto(f"/app/bookings/?date={DAY.isoformat()}")
+    page.locator(f'#day-bookings [data-booking="{anna.pk}"] [data-open-panel]').click()
+    panel = page.locator("#booking-dialog #booking-panel")
+    panel.locator("#panel_notes").fill("typed, not saved")
+    api = api_client_for(host)
+    changed = api.patch(f"/bookings/{anna.pk}", {"party_size": 4}, format="json")
+    assert changed.status_code == 200
+    stale = panel.locator("[data-panel-stale]")
+    expect(stale).to_be_visible(timeout=5_000)
+    # The day's list has the change; the panel keeps the host's typing and the old values.
+    expect(page.locator(f'#day-bookings [data-booking="{anna.pk}"]')).to_contain_text("4")
+    expect(panel.locator("#panel_notes")).to_have_value("typed, not saved")
+    expect(panel.locator("#panel_party_size")).to_have_value("2")
+    no_sideways_scroll(page)
+    stale.locator("[data-panel-reload]").click()
+    expect(panel.locator("#panel_party_size")).to_have_value("4")
+    expect(panel.locator("#panel_notes")).to_have_value("")
+    expect(panel.locator("[data-panel-stale]")).to_be_hidden()
+
+
+# --- The panel from the guest's history -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("viewport", "language"), [(DESK, "en"), (TABLET, "ru"), (PHONE, "ru")])
+def test_a_booking_is_cancelled_and_undone_from_the_guests_history(
+    evening, page, live_server, host, restaurant, viewport, language
+):
+    anna = booking_create(
+        restaurant=restaurant,
+        date=DAY,
+        time_slot="20:00",
+        client_name="Anna",
+        phone="+79120001234",
+    )
+    page.set_viewport_size(viewport)
+    sign_in(page)
+    use_language(page, live_server, language)
+    page.goto(f"/app/guests/{anna.guest_id}/")
+    row = page.get_by_test_id("history").locator(f'[data-booking="{anna.pk}"]')
+    row.locator("[data-open-panel]").click()
+    panel = page.locator("#booking-dialog #booking-panel")
+    expect(panel).to_be_visible()
+    no_sideways_scroll(page)
+    page.once("dialog", lambda confirm: confirm.accept())
+    panel.locator('[data-action="cancelled"]').click()
+    expect(panel).to_have_attribute("data-status", "cancelled")
+    # The history behind the dialog follows, and the counts with it.
+    expect(row).to_have_attribute("data-status", "cancelled")
+    expect(page.get_by_test_id("cancellations")).to_have_text("1")
+    assert api_client_for(host).get(f"/bookings/{anna.pk}").json()["status"] == "cancelled"
+    panel.locator('[data-action="confirmed"]').click()
+    expect(panel).to_have_attribute("data-status", "confirmed")
+    expect(row).to_have_attribute("data-status", "confirmed")
+    assert api_client_for(host).get(f"/bookings/{anna.pk}").json()["status"] == "confirmed"
+    panel.locator("[data-dialog-close]").first.click()
+    expect(page.locator("#booking-dialog")).not_to_have_attribute("open", "")
+    expect(page.get_by_test_id("guest-name")).to_have_text("Anna")
+    no_sideways_scroll(page)
+
+
+# --- Nothing scrolls sideways -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("viewport", [PHONE, TABLET, DESK], ids=["390", "820", "1366"])
+def test_the_shifts_pages_fit_every_width_in_both_languages(
+    evening, page, live_server, host, restaurant, viewport, language
+):
+    """The timeline with its desk and a waitlist, an open panel, the day's list and the
+    guest's history: at 390, 820 and 1366 px, in English and Russian, none is wider than the
+    screen (the timeline scrolls inside its own box)."""
+    describe_floor(restaurant)
+    anna = booking_create(
+        restaurant=restaurant,
+        date=DAY,
+        time_slot="20:00",
+        client_name="Anna Konstantinopolskaya",
+        party_size=4,
+        phone="+79120001234",
+        notes="A long note about the birthday cake, the flowers and the window table",
+    )
+    booking_walk_in(restaurant=restaurant, party_size=2, client_name="Oleg")
+    from bookings.waitlist.services import waitlist_add
+
+    waitlist_add(restaurant=restaurant, name="Nadezhda Aleksandrovna", party_size=6)
+    page.set_viewport_size(viewport)
+    sign_in(page)
+    use_language(page, live_server, language)
+    page.goto("/app/timeline/")
+    expect(page.get_by_test_id("waitlist").locator("li")).to_have_count(1)
+    no_sideways_scroll(page)
+    open_panel(page, "Anna")
+    no_sideways_scroll(page)
+    page.goto(f"/app/bookings/?date={DAY.isoformat()}")
+    no_sideways_scroll(page)
+    page.locator(f'#day-bookings [data-booking="{anna.pk}"] [data-open-panel]').click()
+    expect(page.locator("#booking-dialog #booking-panel")).to_be_visible()
+    no_sideways_scroll(page)
+    page.goto(f"/app/guests/{anna.guest_id}/")
+    expect(page.get_by_test_id("history")).to_be_visible()
+    no_sideways_scroll(page)
+
+
+# --- Cancelled and no-shows on the timeline ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("viewport", "language"), [(DESK, "en"), (TABLET, "en"), (PHONE, "ru")])
+def test_a_cancel_is_undone_from_its_bar_on_the_timeline(
+    evening, page, live_server, host, restaurant, viewport, language
+):
+    tables = describe_floor(restaurant)
+    anna = booking_create(
+        restaurant=restaurant, date=DAY, time_slot="20:00", client_name="Anna", party_size=4
+    )
+    api = api_client_for(host)
+    boris = booking_create(restaurant=restaurant, date=DAY, time_slot="21:00", client_name="Boris")
+    for booking in (anna, boris):
+        gone = api.post(f"/bookings/{booking.pk}/status", {"status": "cancelled"}, format="json")
+        assert gone.status_code == 200
+    page.set_viewport_size(viewport)
+    sign_in(page)
+    use_language(page, live_server, language)
+    page.goto("/app/timeline/")
+    expect(bar(page, "Anna")).to_have_count(0)
+    page.get_by_test_id("toggle-inactive").click()
+    gone = page.locator(f'[data-table="{tables["H4"].pk}"] .tl-bar', has_text="Anna")
+    expect(gone).to_have_attribute("data-status", "cancelled")
+    assert "tl-inactive" in gone.get_attribute("class")
+    no_sideways_scroll(page)
+    gone.click()
+    panel = page.locator("#booking-dialog #booking-panel")
+    panel.locator('[data-action="confirmed"]').click()
+    expect(panel).to_have_attribute("data-status", "confirmed")
+    panel.locator("[data-dialog-close]").first.click()
+    back = page.locator(f'[data-table="{tables["H4"].pk}"] .tl-bar', has_text="Anna")
+    expect(back).to_have_attribute("data-status", "confirmed")
+    assert "tl-inactive" not in back.get_attribute("class")
+    # The board refreshed with the choice kept: Boris's cancelled bar is still drawn.
+    expect(bar(page, "Boris")).to_have_attribute("data-status", "cancelled")
+    expect(page.get_by_test_id("timeline")).to_have_class(re.compile("tl-with-inactive"))
+    assert api.get(f"/bookings/{anna.pk}").json()["status"] == "confirmed"

@@ -9,7 +9,12 @@ import pytest
 import time_machine
 
 from bookings.models import Booking, WaitlistEntry
-from bookings.services import booking_create, booking_set_status, booking_walk_in
+from bookings.services import (
+    booking_create,
+    booking_set_status,
+    booking_update,
+    booking_walk_in,
+)
 from bookings.tests.floors import describe_floor
 from bookings.waitlist.services import waitlist_add
 
@@ -68,6 +73,47 @@ def test_timeline_of_another_day_has_no_now_line_and_cancelled_bookings_no_bar(
     assert 'data-testid="timeline"' in html
     assert 'data-testid="now-line"' not in html
     assert f'data-booking="{gone.pk}"' not in html
+
+
+def test_timeline_shows_cancelled_and_no_shows_on_request_over_free_cells(
+    evening, host_client, restaurant
+):
+    tables = describe_floor(restaurant)
+    gone = book(restaurant, DAY, "20:00", name="Gone", party_size=4)
+    booking_set_status(booking=gone, status="cancelled")
+    absent = book(restaurant, DAY, "19:00", name="Absent", party_size=2)
+    booking_set_status(booking=absent, status="no_show")
+    kept = book(restaurant, DAY, "21:00", name="Kept", party_size=4)
+    html = host_client.get("/app/timeline/", {"date": DAY.isoformat()}).content.decode()
+    assert f'data-booking="{gone.pk}"' not in html and f'data-booking="{absent.pk}"' not in html
+    toggle = html.split('data-testid="toggle-inactive"', 1)[0].rsplit("<a", 1)[1]
+    assert f'href="/app/timeline/?date={DAY.isoformat()}&amp;inactive=show"' in toggle
+
+    html = host_client.get(
+        "/app/timeline/", {"date": DAY.isoformat(), "inactive": "show"}
+    ).content.decode()
+    assert "tl-with-inactive" in html and "Hide cancelled and no-shows" in html
+    h4 = html.split(f'data-table="{tables["H4"].pk}"', 1)[1].split('class="tl-row', 1)[0]
+    assert 'class="tl-bar status-cancelled tl-inactive"' in h4
+    assert f'data-booking="{gone.pk}" data-status="cancelled"' in h4
+    # Cancelled: its table is free at 20:00 to book again; the booking kept at 21:00 holds it.
+    assert f'table={tables["H4"].pk}&amp;slot=20:00"' in h4
+    assert f'table={tables["H4"].pk}&amp;slot=21:00"' not in h4
+    assert f'data-booking="{kept.pk}" data-status="confirmed"' in h4
+    assert 'class="tl-bar status-confirmed"' in h4
+    h1 = html.split(f'data-table="{tables["H1"].pk}"', 1)[1].split('class="tl-row', 1)[0]
+    assert f'data-booking="{absent.pk}" data-status="no_show"' in h1
+    # The board's refresh, the other days and the date form keep the choice.
+    assert f'hx-get="/app/timeline/?date={DAY.isoformat()}&amp;inactive=show"' in html
+    assert f'?date={(DAY + dt.timedelta(days=1)).isoformat()}&amp;inactive=show" class' in html
+    assert '<input type="hidden" name="inactive" value="show">' in html
+    part = host_client.get(
+        "/app/timeline/",
+        {"date": DAY.isoformat(), "inactive": "show"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="timeline-board",
+    ).content.decode()
+    assert f'data-booking="{gone.pk}"' in part
 
 
 def test_timeline_in_russian_keeps_css_numbers_with_a_dot(evening, host_client, restaurant):
@@ -254,6 +300,31 @@ def test_another_restaurants_booking_answers_404_in_the_panel(
     assert theirs.status == "confirmed"
 
 
+def test_an_open_panel_hears_204_until_its_booking_changes(evening, host_client, restaurant):
+    anna = book(restaurant, DAY)
+    html = host_client.get(f"/app/bookings/{anna.pk}/", **HTMX).content.decode()
+    stamp = html.split('data-stamp="', 1)[1].split('"', 1)[0]
+    assert f'data-panel-url="/app/bookings/{anna.pk}/"' in html
+    panel = f"/app/bookings/{anna.pk}/"
+    assert host_client.get(panel, {"stamp": stamp}, **HTMX).status_code == 204
+    book(restaurant, DAY, "21:00", name="Boris")  # another booking: this panel is as it was
+    assert host_client.get(panel, {"stamp": stamp}, **HTMX).status_code == 204
+    booking_set_status(booking=anna, status="cancelled")  # as the API or another host would
+    response = host_client.get(panel, {"stamp": stamp}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-status="cancelled"' in html and f'data-stamp="{stamp}"' not in html
+    # A stamp that is not this panel's, or none, draws it; without htmx it is the page.
+    assert host_client.get(panel, {"stamp": "<x>"}, **HTMX).status_code == 200
+    assert host_client.get(panel, {"stamp": stamp}).status_code == 200
+
+
+def test_the_live_poll_says_its_news_come_from_elsewhere(host_client, restaurant, tomorrow):
+    host_client.get("/app/bookings/")
+    response = host_client.get("/app/live/", {"v": "old"}, **HTMX)
+    assert json.loads(response["HX-Trigger"])["bookings-changed"] == {"live": True}
+
+
 def test_day_list_opens_the_panel(evening, host_client, restaurant):
     anna = book(restaurant, DAY)
     html = host_client.get("/app/bookings/", {"date": DAY.isoformat()}).content.decode()
@@ -352,6 +423,18 @@ def test_live_poll_answers_204_until_something_changes(host_client, restaurant, 
     new = response.content.decode().split('data-version="', 1)[1].split('"', 1)[0]
     assert new != version
     assert host_client.get("/app/live/", {"v": new}, **HTMX).status_code == 204
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", [{"notes": "window"}, {"party_size": 3}, {"client_name": "Ann"}])
+def test_live_poll_hears_a_change_that_moves_nothing(host_client, restaurant, tomorrow, change):
+    """A name, a party's size or notes changed, on a floor without tables: no move, but the
+    open pages show them, so they hear of it."""
+    anna = book(restaurant, tomorrow)
+    html = host_client.get("/app/bookings/").content.decode()
+    version = html.split('data-version="', 1)[1].split('"', 1)[0]
+    booking_update(booking=anna, **change)
+    assert host_client.get("/app/live/", {"v": version}, **HTMX).status_code == 200
 
 
 def test_live_poll_reads_no_database_beyond_the_session(

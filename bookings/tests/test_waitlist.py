@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from bookings import availability
 from bookings.exceptions import BookingInvalid, SlotFull
 from bookings.models import Booking, WaitlistEntry
 from bookings.services import booking_walk_in
@@ -44,6 +45,55 @@ def test_quote_is_when_a_table_frees_up_for_that_party(full_floor, party, quote)
         entry = waitlist_add(restaurant=full_floor, name="Olga", party_size=party)
     assert entry.quoted_minutes == quote
     assert entry.date == DAY and entry.status == WaitlistEntry.Status.WAITING
+
+
+def test_parties_ahead_take_the_tables_that_free_up_first(full_floor):
+    """Two 2-tops free at 20:40 (H1, H2). The first two parties of two take them; the third
+    waits until the first of them leaves, 90 minutes later, at 22:10."""
+    with at(full_floor, 19, 10):
+        quotes = [
+            waitlist_add(restaurant=full_floor, name=name, party_size=2).quoted_minutes
+            for name in ("First", "Second", "Third")
+        ]
+    assert quotes == [90, 90, 180]
+
+
+def test_a_four_behind_two_twos_waits_for_the_four_top(full_floor):
+    """Alone, a party of four sits at H1+H2 pushed together at 20:40; with two parties of two
+    ahead holding them, it waits for H4 at 21:10."""
+    with at(full_floor, 19, 10):
+        alone = availability.quoted_wait(restaurant=full_floor, party_size=4)
+        for name in ("First", "Second"):
+            waitlist_add(restaurant=full_floor, name=name, party_size=2)
+        behind = waitlist_add(restaurant=full_floor, name="Four", party_size=4)
+    assert (alone, behind.quoted_minutes) == (90, 120)
+
+
+def test_parties_ahead_that_need_other_tables_do_not_delay_a_party(full_floor):
+    """A six ahead waits for T6; a two behind it still gets the 2-top at 20:40."""
+    with at(full_floor, 19, 10):
+        six = waitlist_add(restaurant=full_floor, name="Six", party_size=6)
+        two = waitlist_add(restaurant=full_floor, name="Two", party_size=2)
+    assert (six.quoted_minutes, two.quoted_minutes) == (150, 90)
+
+
+def test_parties_no_longer_waiting_are_not_ahead(full_floor):
+    with at(full_floor, 19, 10):
+        first = waitlist_add(restaurant=full_floor, name="First", party_size=2)
+        second = waitlist_add(restaurant=full_floor, name="Second", party_size=2)
+        waitlist_update(entry=first, status=WaitlistEntry.Status.LEFT)
+        waitlist_remove(entry=second)
+        third = waitlist_add(restaurant=full_floor, name="Third", party_size=2)
+    assert third.quoted_minutes == 90
+
+
+def test_a_party_that_never_fits_today_holds_no_table(full_floor):
+    """A party of twelve fits nowhere: it is quoted none and the next party's quote is as if
+    it were not there."""
+    with at(full_floor, 19, 10):
+        twelve = waitlist_add(restaurant=full_floor, name="Twelve", party_size=12)
+        two = waitlist_add(restaurant=full_floor, name="Two", party_size=2)
+    assert (twelve.quoted_minutes, two.quoted_minutes) == (None, 90)
 
 
 def test_quote_is_zero_when_a_table_is_free(restaurant):

@@ -43,8 +43,9 @@ def write_tracks(rows: list[Row], *, date: dt.date) -> None:
             name = escape(booking.client_name)
             status = statuses[booking.status]
             when = f"{bar.starts}–{bar.ends}"
+            inactive = " tl-inactive" if bar.inactive else ""
             parts.append(
-                f'<a class="tl-bar status-{booking.status}" '
+                f'<a class="tl-bar status-{booking.status}{inactive}" '
                 f'style="left: {bar.left}%; width: {bar.width}%" href="{url}" hx-get="{url}" '
                 f'hx-target="#booking-dialog-body" hx-swap="innerHTML" '
                 f'data-booking="{booking.pk}" data-status="{booking.status}" '

@@ -2,6 +2,9 @@
 
 Positions are percentages of the day's span (opening to the later of closing and the last
 visit's end), so the page lays bars out with plain CSS and no script.
+
+Cancelled and no-show bookings hold no table: they are drawn only when asked for
+(`show_inactive`), on the tables they held, and the cells under them stay free.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ class Bar:
     width: float
     starts: str
     ends: str
+    inactive: bool = False
 
 
 @dataclass
@@ -55,15 +59,18 @@ class Timeline:
     hours: list[Cell]
     now_left: float | None
     width_rem: int
+    inactive_count: int = 0
+    show_inactive: bool = False
 
 
 def _pct(minute: int, start: int, span: int) -> float:
     return round((minute - start) * 100 / span, 3)
 
 
-def day_timeline(*, restaurant: Restaurant, date: dt.date) -> Timeline:
+def day_timeline(*, restaurant: Restaurant, date: dt.date, show_inactive: bool = False) -> Timeline:
     """The day as the timeline shows it. Four queries: the bookings with their tables and
-    guests, and the floor's tables."""
+    guests, and the floor's tables. With `show_inactive`, cancelled and no-show bookings
+    are bars too (`Bar.inactive`), over the free cells of the tables they held."""
     bookings = list(bookings_for_day(restaurant=restaurant, date=date))
     times = restaurant.slot_times()
     layout = floor.load_floor(restaurant=restaurant, date=date)
@@ -81,7 +88,9 @@ def day_timeline(*, restaurant: Restaurant, date: dt.date) -> Timeline:
     slot_minutes = [layout.slot_minute(time) for time in times]
     start = slot_minutes[0]
     active = [b for b in bookings if b.is_active]
-    spans = {b.pk: (minute_of(b.starts_at), minute_of(b.ends_at)) for b in active}
+    inactive = [b for b in bookings if not b.is_active]
+    drawn = active + inactive if show_inactive else active
+    spans = {b.pk: (minute_of(b.starts_at), minute_of(b.ends_at)) for b in drawn}
     end = max([slot_minutes[-1] + step, *(e for _, e in spans.values())])
     span = end - start
     now = restaurant.now()
@@ -91,7 +100,7 @@ def day_timeline(*, restaurant: Restaurant, date: dt.date) -> Timeline:
     open_ids = {t.id for t in layout.tables}
     tables = [t for t in Table.objects.filter(restaurant=restaurant) if t.id in open_ids]
     rows = {t.id: Row(table=t) for t in tables}
-    for booking in active:
+    for booking in drawn:
         b_start, b_end = spans[booking.pk]
         bar = Bar(
             booking=booking,
@@ -99,6 +108,7 @@ def day_timeline(*, restaurant: Restaurant, date: dt.date) -> Timeline:
             width=round((b_end - b_start) * 100 / span, 3),
             starts=f"{b_start // 60 % 24:02d}:{b_start % 60:02d}",
             ends=f"{b_end // 60 % 24:02d}:{b_end % 60:02d}",
+            inactive=not booking.is_active,
         )
         for table in booking.tables.all():
             if table.id in rows:
@@ -116,7 +126,7 @@ def day_timeline(*, restaurant: Restaurant, date: dt.date) -> Timeline:
     else:
         first_open = now_minute - step + 1
     for row in rows.values():
-        held = [spans[b.booking.pk] for b in row.bars]
+        held = [spans[b.booking.pk] for b in row.bars if not b.inactive]
         for hour, minute in zip(hours, slot_minutes, strict=True):
             taken = any(s < minute + step and minute < e for s, e in held)
             free = minute >= first_open and not taken
@@ -137,4 +147,6 @@ def day_timeline(*, restaurant: Restaurant, date: dt.date) -> Timeline:
         now_left=now_left,
         # Room for each slot's label and a bar's name: the box scrolls, the page does not.
         width_rem=max(36, len(times) * 5),
+        inactive_count=len(inactive),
+        show_inactive=show_inactive,
     )

@@ -15,31 +15,39 @@ from bookings.timeline.selectors import day_timeline
 from bookings.waitlist.views import desk_context
 from restaurants.current import PageRequest, restaurant_required
 
+# Cancelled and no-show bookings drawn too: a query parameter, so the choice is in the URL.
+SHOW_INACTIVE = "inactive=show"
 
-def timeline_url(date: dt.date) -> str:
-    return f"{reverse('bookings:timeline')}?date={date.isoformat()}"
+
+def timeline_url(date: dt.date, *, show_inactive: bool = False) -> str:
+    url = f"{reverse('bookings:timeline')}?date={date.isoformat()}"
+    return f"{url}&{SHOW_INACTIVE}" if show_inactive else url
 
 
 @restaurant_required
 def timeline(request: PageRequest) -> HttpResponse:
-    """The timeline of `?date=` (today without one). An HTMX request for the board gets the
-    board alone, which is what the page swaps when bookings change."""
+    """The timeline of `?date=` (today without one); `&inactive=show` draws the cancelled and
+    no-show bookings too. An HTMX request for the board gets the board alone, which is what
+    the page swaps when bookings change."""
     restaurant = request.restaurant
     today = restaurant.today()
     date = parse_date(request.GET.get("date")) or today
     if abs((date - today).days) > 800:
         date = today
-    board = day_timeline(restaurant=restaurant, date=date)
+    show = request.GET.get("inactive") == "show"
+    board = day_timeline(restaurant=restaurant, date=date, show_inactive=show)
     write_tracks([row for area in board.areas for row in area.rows], date=date)
     context = {
         "timeline": board,
         "date": date,
         "today": today,
         "is_today": date == today,
-        "this_url": timeline_url(date),
-        "prev_url": timeline_url(date - dt.timedelta(days=1)),
-        "next_url": timeline_url(date + dt.timedelta(days=1)),
-        "today_url": timeline_url(today),
+        "show_inactive": show,
+        "this_url": timeline_url(date, show_inactive=show),
+        "toggle_inactive_url": timeline_url(date, show_inactive=not show),
+        "prev_url": timeline_url(date - dt.timedelta(days=1), show_inactive=show),
+        "next_url": timeline_url(date + dt.timedelta(days=1), show_inactive=show),
+        "today_url": timeline_url(today, show_inactive=show),
         "day_list_url": f"{reverse('bookings:day')}?date={date.isoformat()}",
         "book_url": reverse("bookings:new"),
     }

@@ -33,5 +33,7 @@ def live_poll(request: HttpRequest) -> HttpResponse:
     if current is not None and current == request.GET.get("v"):
         return HttpResponse(status=204)
     response = render(request, "bookings/live.html", {"live_version": current or ""})
-    trigger_client_event(response, CHANGED_EVENT, {})
+    # `live`: heard from elsewhere, not an answer to this page's own request (an open
+    # booking panel refreshes itself on these only).
+    trigger_client_event(response, CHANGED_EVENT, {"live": True})
     return response

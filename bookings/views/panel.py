@@ -1,12 +1,18 @@
-"""A booking's panel, opened from the timeline and the day's list: its details to edit (a move
-checked by the engine), the guest's history, status actions with undo, and its change history.
+"""A booking's panel, opened from the timeline, the day's list and the guest's history: its
+details to edit (a move checked by the engine), the guest's history, status actions with undo,
+and its change history.
 
 An HTMX request gets the panel alone (into the page's dialog); without JavaScript it is a page
 of its own. Only bookings of the restaurant being worked at are found; any other id is a 404.
+
+An open panel refreshes itself when its page hears that something changed: it asks with the
+stamp it was drawn at (`?stamp=`) and hears 204 while its booking is as it was. A host's unsaved
+typing is never replaced: the page keeps the form and offers a reload instead (`app.js`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
@@ -128,6 +134,25 @@ def _booking_or_404(request: PageRequest, pk: int) -> Booking:
     )
 
 
+def panel_stamp(booking: Booking) -> str:
+    """What the panel shows of its booking, in a few characters: it differs once any of its
+    fields, its status or its tables change, or it is saved again (a new history line). The
+    guest's notes and tags are not in it: a change of those alone leaves an open panel be."""
+    shown = (
+        booking.updated_at.isoformat() if booking.updated_at else "",
+        booking.status,
+        booking.client_name,
+        booking.phone,
+        booking.email,
+        booking.party_size,
+        str(booking.date),
+        booking.time_slot,
+        booking.notes,
+        sorted(t.pk for t in booking.tables.all()),
+    )
+    return hashlib.blake2b(repr(shown).encode(), digest_size=6).hexdigest()
+
+
 def _edit_form(booking: Booking, data=None) -> BookingEditForm:
     initial = {
         "client_name": booking.client_name,
@@ -157,6 +182,7 @@ def _render_panel(
     )
     context = {
         "booking": booking,
+        "stamp": panel_stamp(booking),
         "form": form or _edit_form(booking),
         "actions": panel_actions(booking),
         "guest": guest,
@@ -183,7 +209,11 @@ def _changed(response: HttpResponse, booking: Booking, message: str) -> HttpResp
 @require_GET
 @restaurant_required
 def booking_panel(request: PageRequest, pk: int) -> HttpResponse:
-    return _render_panel(request, _booking_or_404(request, pk))
+    booking = _booking_or_404(request, pk)
+    stamp = request.GET.get("stamp")
+    if request.htmx and stamp and stamp == panel_stamp(booking):
+        return HttpResponse(status=204)  # as it was drawn: the open panel stays as it is
+    return _render_panel(request, booking)
 
 
 @require_POST

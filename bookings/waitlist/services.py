@@ -26,12 +26,20 @@ def waitlist_add(
     notes: str = "",
     created_by: AbstractBaseUser | None = None,
 ) -> WaitlistEntry:
-    """Put a party on today's waitlist, quoted the wait until a table frees up for it."""
+    """Put a party on today's waitlist, quoted the wait until a table frees up for it once the
+    parties still waiting ahead of it have been seated."""
     name = clean_guest_name(name, field="name")
     party_size = clean_party_size(party_size)
     phone = normalize_phone(phone, country=restaurant.country)
     notes = clean_notes(notes)
-    quote = availability.quoted_wait(restaurant=restaurant, party_size=party_size)
+    ahead = WaitlistEntry.objects.filter(
+        restaurant=restaurant, date=restaurant.today(), status=E.WAITING
+    ).order_by("created_at", "id")
+    quote = availability.quoted_wait(
+        restaurant=restaurant,
+        party_size=party_size,
+        ahead=list(ahead.values_list("party_size", flat=True)),
+    )
     with transaction.atomic():
         entry = WaitlistEntry.objects.create(
             restaurant=restaurant,

@@ -1,4 +1,4 @@
-// The booking dialog, its guest suggestions, the status line, the calendar's arrow keys and the bookings page's
+// The booking dialog, its guest suggestions, an open panel's live refresh, the status line, the calendar's arrow keys and the bookings page's
 // shortcuts. htmx does the requests; this opens and closes the native <dialog> (which traps focus and closes on
 // Escape by itself), shows server messages and moves the focus where the host works next.
 (function () {
@@ -31,6 +31,13 @@
     var box = dialog();
     var target = event.detail && event.detail.target;
     if (!box || !target) return; // a history restore swaps without a target
+    if (refocusId !== null && target.id === "booking-panel") {
+      // The panel redrawn by a change elsewhere: the focus stays where the host had it.
+      var again = refocusId && document.getElementById(refocusId);
+      refocusId = null;
+      if (again) again.focus();
+      return;
+    }
     if (target.id === "booking-dialog-body") {
       if (!box.open) box.showModal();
       focusFirst(target);
@@ -290,6 +297,51 @@
       event.preventDefault();
       book.click();
     }
+  });
+
+  // An open booking panel follows changes made elsewhere (another host, the API): on the live
+  // poll's news it asks for itself with the stamp it was drawn at, and hears 204 while its
+  // booking is unchanged. A form the host has typed in is never replaced: a notice offers the
+  // reload instead. The field that had the focus keeps it.
+  function isDirty(form) {
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (field.type === "hidden" || field.type === "submit" || field.type === "button") return false;
+      if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (option) {
+          return option.selected !== option.defaultSelected;
+        });
+      }
+      return field.value !== field.defaultValue;
+    });
+  }
+
+  var refocusId = null;
+
+  document.addEventListener("bookings-changed", function (event) {
+    if (!event.detail || !event.detail.live || !window.htmx) return;
+    var panel = document.querySelector("#booking-dialog #booking-panel");
+    if (!panel || !panel.dataset.panelUrl) return;
+    var url = panel.dataset.panelUrl + "?stamp=" + encodeURIComponent(panel.dataset.stamp || "");
+    window.htmx.ajax("GET", url, { source: panel, target: panel, swap: "outerHTML" });
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // Only the refresh asked for above (its URL carries the stamp); the panel's own forms and
+    // its reload link swap as they always do.
+    var panel = event.detail.target;
+    var path = (event.detail.xhr && event.detail.xhr.responseURL) || "";
+    if (!panel || panel.id !== "booking-panel" || path.indexOf("stamp=") < 0) return;
+    if (!event.detail.shouldSwap) return;
+    var form = panel.querySelector("[data-testid=panel-form]");
+    if (form && isDirty(form)) {
+      event.detail.shouldSwap = false;
+      var stale = panel.querySelector("[data-panel-stale]");
+      if (stale) stale.hidden = false;
+      return;
+    }
+    var active = document.activeElement;
+    refocusId = active && panel.contains(active) && active.id ? active.id : "";
   });
 
   document.addEventListener("DOMContentLoaded", function () {

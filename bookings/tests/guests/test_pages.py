@@ -106,6 +106,24 @@ def test_profile_shows_history_and_saves_notes_and_tags(host_client, ivan, tomor
     assert ivan.tags == ["VIP", "allergy", "window seat"]
 
 
+def test_profile_opens_each_booking_in_the_panel_and_refreshes_its_history(
+    host_client, restaurant, ivan
+):
+    booking = ivan.bookings.get()
+    html = host_client.get(f"/app/guests/{ivan.pk}/").content.decode()
+    assert f'hx-get="/app/bookings/{booking.pk}/" hx-target="#booking-dialog-body"' in html
+    assert 'id="booking-dialog"' in html and 'id="live-poll"' in html
+    booking.status = Booking.Status.CANCELLED
+    booking.save(update_fields=["status"])
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "guest-history"}
+    part = host_client.get(f"/app/guests/{ivan.pk}/", **headers).content.decode()
+    assert part.strip().startswith('<section id="guest-history"') and "<form" not in part
+    assert f'data-booking="{booking.pk}" data-status="cancelled"' in part
+    headers["HTTP_HX_TARGET"] = "guest-stats"
+    part = host_client.get(f"/app/guests/{ivan.pk}/", **headers).content.decode()
+    assert part.strip().startswith('<dl id="guest-stats"') and 'data-testid="visits"' in part
+
+
 def test_profile_errors_appear_beside_the_field_and_save_nothing(host_client, ivan):
     response = host_client.post(
         f"/app/guests/{ivan.pk}/",
