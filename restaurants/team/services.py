@@ -92,8 +92,8 @@ def invitation_create(
     A waiting invitation to the same address is withdrawn: the newest link is the one that
     works. `base_url` ("https://host") makes the link absolute.
     """
-    _require_manager(by=by, restaurant=restaurant)
     restaurant = _lock(restaurant)
+    _require_manager(by=by, restaurant=restaurant)
     email = normalize_email(email)
     role = _check_role(role)
     if Membership.objects.filter(restaurant=restaurant, user__email__iexact=email).exists():
@@ -210,8 +210,8 @@ def removal_check(*, membership: Membership) -> None:
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str, by: AbstractBaseUser) -> Membership:
     """Change a member's role. A demotion revokes their tokens (which carry the old role)."""
-    _require_manager(by=by, restaurant=membership.restaurant)
     _lock(membership.restaurant)
+    _require_manager(by=by, restaurant=membership.restaurant)
     membership = Membership.objects.select_related("user", "restaurant").get(pk=membership.pk)
     role_change_check(membership=membership, role=role, by=by)
     if role == membership.role:
@@ -227,8 +227,8 @@ def membership_set_role(*, membership: Membership, role: str, by: AbstractBaseUs
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
     """Take a member off the team: their tokens and page sessions end at once."""
-    _require_manager(by=by, restaurant=membership.restaurant)
     _lock(membership.restaurant)
+    _require_manager(by=by, restaurant=membership.restaurant)
     membership = Membership.objects.select_related("user", "restaurant").get(pk=membership.pk)
     removal_check(membership=membership)
     user = membership.user
@@ -242,8 +242,8 @@ def team_require_two_factor(
 ) -> None:
     """Whether the restaurant's managers must sign in with two factors (pages send a manager
     without it to the account page to turn it on)."""
-    _require_manager(by=by, restaurant=restaurant)
     restaurant = _lock(restaurant)
+    _require_manager(by=by, restaurant=restaurant)
     if restaurant.require_manager_2fa != required:
         restaurant.require_manager_2fa = required
         restaurant.save(update_fields=["require_manager_2fa", "updated_at"])

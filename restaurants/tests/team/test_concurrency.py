@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from bookings.tests.test_concurrency import at_once
 from conftest import make_user
@@ -29,12 +29,13 @@ REFUSED = "refused"
 
 
 def attempt(call):
-    """The call's result, or REFUSED when a team rule refused it."""
+    """The call's result, or REFUSED when a team rule refused it, or the one acting was no
+    longer a manager by the time the restaurant's lock was theirs."""
 
     def run():
         try:
             return call()
-        except ValidationError:
+        except (ValidationError, PermissionDenied):
             return REFUSED
 
     return run
