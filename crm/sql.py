@@ -10,9 +10,11 @@ PostgreSQL and SQLite alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import TypeVar
+from weakref import WeakKeyDictionary
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -27,17 +29,36 @@ def columns(model: type[Model], table: str | None = None) -> str:
 
 def from_row(model: type[M], row: Sequence) -> M:
     """The model of a row of `columns(model)`, as the ORM would have loaded it."""
-    fields = model._meta.concrete_fields
     values = list(row)
-    for i, field in enumerate(fields):
-        # SQLite's booleans are 0 and 1, JSON comes as text: the backend's converters, then
-        # the field's, as the ORM's compiler applies them.
-        column = field.cached_col
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
+    for i, converters in _converters(model):
+        for convert, column in converters:
             values[i] = convert(values[i], column, connection)
-    return model.from_db(connection.alias, [f.attname for f in fields], values)
+    return model.from_db(connection.alias, _attnames(model), values)
+
+
+@cache
+def _attnames(model: type[Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+# Per connection (one a thread), per model: the converters of each column that has any.
+_converters_of: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _converters(model: type[Model]) -> list[tuple[int, list]]:
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    known = _converters_of.setdefault(wrapper, {})
+    if model not in known:
+        found = []
+        for i, field in enumerate(model._meta.concrete_fields):
+            # SQLite's booleans are 0 and 1, JSON comes as text: the backend's converters,
+            # then the field's, as the ORM's compiler applies them.
+            column = field.cached_col
+            converters = wrapper.ops.get_db_converters(column) + column.get_db_converters(wrapper)
+            if converters:
+                found.append((i, [(convert, column) for convert in converters]))
+        known[model] = found
+    return known[model]
 
 
 def insert(instance: Model) -> None:
