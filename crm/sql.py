@@ -14,8 +14,9 @@ from functools import cache
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Model
+from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=Model)
 
@@ -61,10 +62,22 @@ def _converters(model: type[Model]) -> list[tuple[int, list]]:
     return known[model]
 
 
-def insert(instance: Model) -> None:
-    """`instance.save()` of a new row whose model has no signal receiver nor `save()` of its
-    own, and no field set on save (`auto_now`): one INSERT, its id read back."""
+def insert(instance: Model, *, signals: bool = False) -> None:
+    """`instance.save()` of a new row: one INSERT written out, its id read back.
+
+    Each field's value is what `save()` writes (its `pre_save`, so `auto_now` is set, then
+    its preparation for this database). With `signals`, `pre_save` and `post_save` are sent
+    as `save()` sends them (the audit log's receivers record the row). Not for a model with
+    parents (multi-table inheritance), nor one whose own `save()` does what its caller needs:
+    this is `Model.save_base`, not `save`.
+    """
     meta = instance._meta
+    assert not meta.parents, f"{meta.label} has parents"
+    using = connection.alias
+    if signals:
+        pre_save.send(
+            sender=type(instance), instance=instance, raw=False, using=using, update_fields=None
+        )
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     qn = connection.ops.quote_name
     returning = connection.features.can_return_columns_from_insert
@@ -73,13 +86,22 @@ def insert(instance: Model) -> None:
         f" VALUES ({', '.join(['%s'] * len(fields))})"
         + (f" RETURNING {qn(meta.pk.column)}" if returning else "")
     )
-    params = [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(sql, params)
         instance.pk = (
             cursor.fetchone()[0]
             if returning
             else connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
         )
+    instance._state.db = using
     instance._state.adding = False
-    instance._state.db = connection.alias
+    if signals:
+        post_save.send(
+            sender=type(instance),
+            instance=instance,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=using,
+        )
