@@ -78,14 +78,7 @@ def insert(instance: Model, *, signals: bool = False) -> None:
         pre_save.send(
             sender=type(instance), instance=instance, raw=False, using=using, update_fields=None
         )
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    qn = connection.ops.quote_name
-    returning = connection.features.can_return_columns_from_insert
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
-        f" VALUES ({', '.join(['%s'] * len(fields))})"
-        + (f" RETURNING {qn(meta.pk.column)}" if returning else "")
-    )
+    fields, sql, returning = _insert_statement(type(instance), connection.vendor)
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -105,3 +98,19 @@ def insert(instance: Model, *, signals: bool = False) -> None:
             raw=False,
             using=using,
         )
+
+
+@cache
+def _insert_statement(model: type[Model], vendor: str) -> tuple[list, str, bool]:
+    """A model's INSERT on this kind of database: its fields, the SQL, whether it returns the
+    new row's id (else the backend's last insert id is read)."""
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    returning = connection.features.can_return_columns_from_insert
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+        + (f" RETURNING {qn(meta.pk.column)}" if returning else "")
+    )
+    return fields, sql, returning
