@@ -23,6 +23,11 @@ M = TypeVar("M", bound=Model)
 
 def columns(model: type[Model], table: str | None = None) -> str:
     """The model's columns, quoted, in field order (qualified by `table` when given)."""
+    return _columns(model, table, connection.vendor)
+
+
+@cache
+def _columns(model: type[Model], table: str | None, vendor: str) -> str:
     qn = connection.ops.quote_name
     prefix = "" if table is None else f"{qn(table)}."
     return ", ".join(f"{prefix}{qn(f.column)}" for f in model._meta.concrete_fields)
