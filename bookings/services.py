@@ -10,6 +10,7 @@ concurrent requests for the last table queue up and only one of them gets it. Ev
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -32,13 +33,14 @@ from bookings.fields import (
 )
 from bookings.guests.services import guest_link_or_create
 from bookings.models import Booking, BookingTable
+from crm import sql
 from crm.outbox.models import EventKind
 from restaurants.models import Restaurant
 
 
 def booking_create(
     *,
-    restaurant: Restaurant,
+    restaurant: Restaurant | int,
     date: dt.date,
     time_slot: str,
     client_name: str,
@@ -60,18 +62,29 @@ def booking_create(
     With `idempotency`, a request already answered under its key gets that booking back, and
     nothing is written (IdempotencyKeyReused when the key came with another request).
     `language`, the guest's (for their e-mails), is the request's when not given.
+
+    `restaurant` may be given by its id (the API's booking): its row is then read with the
+    restaurant's lock, not before it, and the request is checked against it there;
+    Restaurant.DoesNotExist when there is none.
     """
     if idempotency is not None and (earlier := idempotent.earlier_booking(idempotency)):
         return earlier
-    if not restaurant.confirmed:
-        # A restaurant made by sign-up opens once its manager's address is confirmed.
-        raise BookingInvalid(
-            "restaurant_id",
-            _("This restaurant takes bookings once its sign-up e-mail address is confirmed."),
+    wanted = None
+    if isinstance(restaurant, Restaurant):
+        wanted = _wanted(
+            restaurant,
+            date=date,
+            time_slot=time_slot,
+            client_name=client_name,
+            party_size=party_size,
+            phone=phone,
+            email=email,
+            notes=notes,
         )
     try:
         return _booking_insert(
             restaurant=restaurant,
+            wanted=wanted,
             date=date,
             time_slot=time_slot,
             client_name=client_name,
@@ -96,9 +109,50 @@ def booking_create(
         return earlier
 
 
+@dataclass(frozen=True)
+class _Wanted:
+    """A booking request's guest and party, cleaned."""
+
+    name: str
+    party_size: int
+    phone: str
+    email: str
+    notes: str
+
+
+def _wanted(
+    restaurant: Restaurant,
+    *,
+    date: dt.date,
+    time_slot: str,
+    client_name: str,
+    party_size: int,
+    phone: str,
+    email: str,
+    notes: str,
+) -> _Wanted:
+    """The request checked against the restaurant, in the order its errors are answered."""
+    if not restaurant.confirmed:
+        # A restaurant made by sign-up opens once its manager's address is confirmed.
+        raise BookingInvalid(
+            "restaurant_id",
+            _("This restaurant takes bookings once its sign-up e-mail address is confirmed."),
+        )
+    name = clean_guest_name(client_name)
+    availability.check_bookable(restaurant=restaurant, date=date, time_slot=time_slot)
+    return _Wanted(
+        name=name,
+        party_size=clean_party_size(party_size),
+        phone=normalize_phone(phone, country=restaurant.country),
+        email=clean_email(email),
+        notes=clean_notes(notes),
+    )
+
+
 def _booking_insert(
     *,
-    restaurant: Restaurant,
+    restaurant: Restaurant | int,
+    wanted: _Wanted | None,
     date: dt.date,
     time_slot: str,
     client_name: str,
@@ -113,15 +167,22 @@ def _booking_insert(
     override_size: bool,
     language: str,
 ) -> Booking:
-    name = clean_guest_name(client_name)
-    availability.check_bookable(restaurant=restaurant, date=date, time_slot=time_slot)
-    party_size = clean_party_size(party_size)
-    phone = normalize_phone(phone, country=restaurant.country)
-    email = clean_email(email)
-    notes = clean_notes(notes)
-
     with transaction.atomic():
-        has_tables = availability.lock_restaurant(restaurant.pk)
+        if isinstance(restaurant, Restaurant):
+            has_tables = availability.lock_restaurant(restaurant.pk)
+        else:
+            restaurant, has_tables = availability.lock_restaurant_row(restaurant)
+        if wanted is None:
+            wanted = _wanted(
+                restaurant,
+                date=date,
+                time_slot=time_slot,
+                client_name=client_name,
+                party_size=party_size,
+                phone=phone,
+                email=email,
+                notes=notes,
+            )
         # A request with the same key that held the lock before this one has committed by now.
         if idempotency is not None and (earlier := idempotent.earlier_booking(idempotency)):
             return earlier
@@ -129,28 +190,33 @@ def _booking_insert(
             restaurant=restaurant,
             date=date,
             time_slot=time_slot,
-            party_size=party_size,
+            party_size=wanted.party_size,
             table_ids=table_ids,
             override_size=override_size,
             has_tables=has_tables,
         )
-        guest = guest_link_or_create(restaurant=restaurant, name=name, phone=phone, email=email)
-        booking = Booking.objects.create(
+        guest = guest_link_or_create(
+            restaurant=restaurant, name=wanted.name, phone=wanted.phone, email=wanted.email
+        )
+        booking = Booking(
             restaurant=restaurant,
             guest=guest,
             date=date,
             time_slot=time_slot,
             starts_at=seated.starts_at,
             ends_at=seated.ends_at,
-            client_name=name,
-            party_size=party_size,
-            phone=phone,
-            email=email,
-            notes=notes,
+            client_name=wanted.name,
+            party_size=wanted.party_size,
+            phone=wanted.phone,
+            email=wanted.email,
+            notes=wanted.notes,
             source=source,
             created_by=created_by if created_by and created_by.is_authenticated else None,
             language=language,
         )
+        # save() with its INSERT written out (its signals sent: the audit log records it);
+        # Booking.save's own part, a visit for a row made by hand, is given here.
+        sql.insert(booking, signals=True)
         floor.hold_tables(booking, seated.tables, fresh=True)
         if idempotency is not None:
             idempotent.remember(idempotency, booking)

@@ -25,6 +25,7 @@ from bookings.api.serializers import (
     StatusIn,
 )
 from bookings.availability import slots_json_for_day_by_id
+from bookings.exceptions import BookingInvalid
 from bookings.idempotency import Idempotency
 from bookings.models import Booking
 from bookings.selectors import booking_by_id, bookings_for_day
@@ -75,15 +76,24 @@ class BookingCreateApi(APIView):
         restaurant_id = fields.pop("restaurant_id")
         require_role(request, restaurant_id)
         key = request.headers.get("Idempotency-Key")
-        booking = booking_create(
-            restaurant=restaurant_or_404(restaurant_id),
-            **fields,
-            source=Booking.Source.API,
-            created_by=request.user,
-            idempotency=None
-            if key is None
-            else Idempotency.of(user_id=request.user.pk, key=key, request=request.data),
-        )
+        idempotency = None
+        if key is not None:
+            try:
+                idempotency = Idempotency.of(user_id=request.user.pk, key=key, request=request.data)
+            except BookingInvalid:
+                restaurant_or_404(restaurant_id)  # a missing restaurant is answered first
+                raise
+        try:
+            # By id: the restaurant's row is read with its lock, one statement for both.
+            booking = booking_create(
+                restaurant=restaurant_id,
+                **fields,
+                source=Booking.Source.API,
+                created_by=request.user,
+                idempotency=idempotency,
+            )
+        except Restaurant.DoesNotExist:
+            raise exceptions.NotFound(RESTAURANT_NOT_FOUND) from None
         return Response(
             {"status": "ok", "booking_id": booking.pk},
             status=status.HTTP_201_CREATED,

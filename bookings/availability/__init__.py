@@ -7,7 +7,7 @@ core alike. Import from here.
 
 from __future__ import annotations
 
-from bookings.availability.queries import lock_restaurant
+from bookings.availability.queries import lock_restaurant, lock_restaurant_row
 from bookings.availability.slots import (
     MAX_DAYS_AHEAD,
     bookable_slots,
@@ -36,6 +36,7 @@ __all__ = [
     "current_slot",
     "day_slots_for_booking",
     "lock_restaurant",
+    "lock_restaurant_row",
     "month_occupancy",
     "quoted_wait",
     "slots_for_day",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +16,7 @@ from bookings import availability, changes
 from bookings.exceptions import BookingInvalid
 from bookings.fields import clean_email, clean_guest_name, clean_notes, normalize_phone
 from bookings.models import GUEST_NOTES_MAX, Booking, Guest
+from crm import sql
 from restaurants.models import Restaurant
 
 # Offered as checkboxes on the profile; any other tag may be typed in. A typed tag that matches
@@ -51,8 +52,30 @@ def guest_link_or_create(
             guest.email = email
             guest.save(update_fields=["email", "updated_at"])
         return guest
-    matches = list(Guest.objects.filter(restaurant=restaurant, name__iexact=name)[:2])
+    matches = _guests_named(restaurant.pk, name)
     return matches[0] if len(matches) == 1 else None
+
+
+def _guests_named(restaurant_id: int, name: str) -> list[Guest]:
+    """`Guest.objects.filter(restaurant_id=…, name__iexact=name)[:2]`, written out.
+
+    Every booking without a phone asks it, and composing it through the ORM costs more than
+    PostgreSQL takes to answer it. The comparison is the ORM's own `iexact` of this database
+    (its cast, its operator and its escaping of the name), so it matches what the ORM matched.
+    """
+    ops = connection.ops
+    table = ops.quote_name(Guest._meta.db_table)
+    column = f"{table}.{ops.quote_name(Guest._meta.get_field('name').column)}"
+    compared = ops.lookup_cast("iexact", "CharField") % column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {sql.columns(Guest, Guest._meta.db_table)} FROM {table} "
+            f"WHERE {table}.{ops.quote_name('restaurant_id')} = %s "
+            f"AND {compared} {connection.operators['iexact'] % '%s'} "
+            f"ORDER BY {column} ASC LIMIT 2",
+            [restaurant_id, ops.prep_for_iexact_query(name)],
+        )
+        return [sql.from_row(Guest, row) for row in cursor.fetchall()]
 
 
 def clean_tags(tags: object) -> list[str]:

@@ -110,6 +110,68 @@ def test_superuser_booking_a_missing_restaurant_answers_404(superuser, restauran
     assert response.json()["detail"] == "Restaurant not found."
 
 
+def test_superuser_with_a_bad_idempotency_key_for_a_missing_restaurant_answers_404(
+    superuser, restaurant, tomorrow
+):
+    client = api_client_for(superuser)
+    response = client.post(
+        "/bookings",
+        {**body(restaurant, tomorrow), "restaurant_id": 999_999},
+        format="json",
+        headers={"Idempotency-Key": "x" * 300},
+    )
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Restaurant not found."
+    response = client.post(
+        "/bookings", body(restaurant, tomorrow), format="json", headers={"Idempotency-Key": ""}
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("idempotency_key:")
+    assert not Booking.objects.exists()
+
+
+def test_a_restaurant_not_yet_confirmed_refuses_an_api_booking(host_api, restaurant, tomorrow):
+    restaurant.confirmed = False
+    restaurant.save()
+    response = host_api.post("/bookings", body(restaurant, tomorrow), format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("restaurant_id: This restaurant takes bookings")
+    assert not Booking.objects.exists()
+
+
+def test_an_api_booking_reads_the_restaurant_with_its_lock(host_api, restaurant, tomorrow):
+    """One statement locks the restaurant's row and reads it (and whether its floor is
+    described); then the slot's count, the guest, the booking, its audit entry and its
+    event: six statements, none before the lock."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    restaurant.default_table_count = 1  # read under the lock, as committed: the slot fills up
+    restaurant.save()
+    host_api.get(f"/bookings/{restaurant.pk}/{tomorrow}")  # the user, cached for the next ones
+    with CaptureQueriesContext(connection) as queries:
+        response = host_api.post(
+            "/bookings", body(restaurant, tomorrow, client_name="Anna Ivanova"), format="json"
+        )
+    assert response.status_code == 201, response.content
+    statements = [
+        q["sql"] for q in queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(statements) == 6, "\n".join(s[:150] for s in statements)
+    first = statements[0]
+    assert '"restaurants_restaurant"' in first and '"default_table_count"' in first
+    if connection.vendor == "postgresql":
+        assert first.endswith("FOR UPDATE")
+    booking = Booking.objects.get()
+    assert (booking.restaurant, booking.client_name, booking.source) == (
+        restaurant,
+        "Anna Ivanova",
+        "api",
+    )
+    full = host_api.post("/bookings", body(restaurant, tomorrow), format="json")
+    assert full.status_code == 409
+
+
 YESTERDAY = object()
 TOO_FAR = object()
 

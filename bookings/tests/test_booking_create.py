@@ -163,6 +163,18 @@ def test_without_phone_guest_is_linked_only_by_an_unambiguous_name(restaurant, t
     assert book(restaurant, tomorrow, "14:00", "Anna").guest is None
 
 
+def test_a_name_is_matched_whole_whatever_its_case_never_as_a_pattern(restaurant, tomorrow):
+    anna = Guest.objects.create(restaurant=restaurant, name="Anna", phone="+79120000001")
+    odd = Guest.objects.create(restaurant=restaurant, name="Jo_n 100%", phone="+79120000002")
+    assert book(restaurant, tomorrow, "12:00", "ANNA").guest == anna
+    assert book(restaurant, tomorrow, "13:00", "A_na").guest is None
+    assert book(restaurant, tomorrow, "14:00", "An%").guest is None
+    assert book(restaurant, tomorrow, "15:00", "jo_n 100%").guest == odd
+    assert book(restaurant, tomorrow, "16:00", "Jon 100").guest is None
+    loaded = book(restaurant, tomorrow, "17:00", "Jo_N 100%").guest
+    assert (loaded.pk, loaded.name, loaded.phone, loaded.tags) == (odd.pk, odd.name, odd.phone, [])
+
+
 def test_a_booking_is_six_statements_under_the_lock(restaurant, tomorrow):
     """The lock, which also reads whether the floor is described (SQLite's transaction holds
     its own lock, and reads only that), one read of the slot's bookings and the day's tables,

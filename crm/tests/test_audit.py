@@ -88,3 +88,42 @@ def test_api_changes_are_audited_with_the_token_user(host_api, host, restaurant,
         (LogEntry.Action.CREATE, host),
         (LogEntry.Action.UPDATE, host),
     ]
+
+
+def test_a_new_bookings_audit_entry_is_the_one_save_records(restaurant, tomorrow):
+    """The booking core writes a new booking's row itself (crm.sql.insert), sending save()'s
+    signals: its audit entry records every field as Booking.objects.create's does."""
+    made = booking_create(
+        restaurant=restaurant,
+        date=tomorrow,
+        time_slot="18:00",
+        client_name="Anna",
+        phone="89123456789",
+        email="anna@example.com",
+        notes="Window",
+        party_size=3,
+    )
+    saved = Booking.objects.create(
+        restaurant=restaurant,
+        guest=made.guest,
+        date=tomorrow,
+        time_slot="19:00",
+        starts_at=made.starts_at,
+        ends_at=made.ends_at,
+        client_name="Anna",
+        party_size=3,
+        phone=made.phone,
+        email="anna@example.com",
+        notes="Window",
+        source=made.source,
+        language=made.language,
+    )
+    ours, theirs = (LogEntry.objects.get_for_object(b).get() for b in (made, saved))
+    assert (ours.action, ours.object_repr) == (LogEntry.Action.CREATE, str(made))
+    ours_changes, theirs_changes = ours.changes_dict, theirs.changes_dict
+    assert ours_changes.keys() == theirs_changes.keys()
+    for field in ours_changes.keys() - {"id", "time_slot"}:
+        assert ours_changes[field] == theirs_changes[field], field
+    assert (ours_changes["id"], theirs_changes["id"]) == ([None, made.pk], [None, saved.pk])
+    made.refresh_from_db()
+    assert made.created_at is not None and made.updated_at >= made.created_at

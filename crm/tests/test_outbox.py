@@ -103,6 +103,66 @@ def test_the_payload_is_the_booking_as_the_api_shows_it(restaurant, tomorrow, ho
     assert event.payload["booking"] == shown
 
 
+def test_an_events_booking_is_the_apis_booking(restaurant, tomorrow):
+    """The payload is composed without DRF's serializer: field for field what BookingOut shows,
+    on both floors, with and without a guest, tables known or read, in another time zone."""
+    from django.utils import timezone as tz
+
+    from bookings.api.serializers import BookingOut
+    from bookings.changes import booking_out
+    from bookings.tests.floors import describe_floor
+
+    plain = book(restaurant, tomorrow, phone="89123456789", email="a@example.com", notes="Tea")
+    unnamed = book(restaurant, tomorrow, "19:00", client_name="Nobody in the book")
+    booking_cancel(booking=unnamed)
+    described = restaurant.__class__.objects.create(name="Described", time_zone="Asia/Tokyo")
+    tables = describe_floor(described)
+    seated = booking_create(
+        restaurant=described,
+        date=tomorrow,
+        time_slot="20:00",
+        client_name="Пётр",
+        party_size=4,
+        table_ids=[tables["H1"].pk, tables["H2"].pk],
+    )
+    assert [t.name for t in seated.tables.all()] == ["H1", "H2"]
+    for zone in ("Europe/Moscow", "UTC", "America/New_York"):
+        with tz.override(zone):
+            for booking in (plain, unnamed, seated):
+                fresh = Booking.objects.get(pk=booking.pk)
+                shown = dict(BookingOut(fresh).data)
+                assert booking_out(fresh) == shown
+                assert list(booking_out(fresh)) == list(shown)  # the same fields, in order
+                held = [tables["H2"], tables["H1"]]  # given in any order, shown by position
+                if booking is seated:
+                    assert booking_out(fresh, tables=held) == shown
+
+
+def test_a_forgotten_guests_event_payload_is_redacted(restaurant, tomorrow):
+    booking = book(restaurant, tomorrow, phone="89123456789", notes="Window")
+    Booking.objects.filter(pk=booking.pk).update(forgotten=True)
+    booking_set_status(booking=booking, status="cancelled")
+    payload = OutboxEvent.objects.filter(kind="booking.cancelled").get().payload["booking"]
+    assert (payload["client_name"], payload["phone"], payload["notes"]) == ("", "", "")
+    assert payload["id"] == booking.pk
+
+
+def test_a_recorded_event_reads_back_as_written(restaurant, tomorrow):
+    booking = book(restaurant, tomorrow)
+    event = OutboxEvent.objects.get(subject_id=booking.pk)
+    assert (event.kind, event.restaurant_id, event.dedupe_key, event.dispatched_at) == (
+        "booking.created",
+        restaurant.pk,
+        None,
+        None,
+    )
+    assert event.uuid is not None and event.created_at <= timezone.now()
+    # Each event is its own row, under its own id and uuid.
+    second = book(restaurant, tomorrow, "19:00")
+    other = OutboxEvent.objects.get(subject_id=second.pk)
+    assert other.pk > event.pk and other.uuid != event.uuid
+
+
 def test_dispatch_plans_one_delivery_per_target_however_often_it_runs(
     restaurant, tomorrow, endpoint, receiver
 ):
