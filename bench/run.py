@@ -106,7 +106,8 @@ PEER_DIR = Path(
 PEER_PORT = int(os.environ.get("PEER_PORT") or free_port())
 PEER_BASE = f"http://127.0.0.1:{PEER_PORT}"
 PEER_DB = os.environ.get("PEER_DB", "crm_bench_peer")
-PEER_REDIS_DB = int(os.environ.get("PEER_REDIS_DB", "7"))
+# Not 7: bench-outbox's broker by default.
+PEER_REDIS_DB = int(os.environ.get("PEER_REDIS_DB", "8"))
 PEER_PID_FILE = Path("/tmp/seed-stack.pid")
 PEER_LOG = Path("/tmp/seed-stack.log")
 # The days both book on: all the days ours takes bookings for (366 ahead). Each run starts
