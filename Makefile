@@ -52,11 +52,11 @@ worker: $(INSTALLED)
 beat: $(INSTALLED)
 	$(BIN)/celery -A crm beat --loglevel INFO
 
-# Seeds PostgreSQL (its own database, emptied) and measures the production server with wrk;
+# Seeds PostgreSQL (its own database, emptied) and measures the production server with wrk,
+# side by side with the brief's stack (../shared/peers/seed-stack, started and stopped here);
 # writes docs/benchmarks.md. Needs PostgreSQL, Redis and wrk.
 bench: $(INSTALLED)
-	$(BIN)/python -m pip install --quiet "uvicorn>=0.30"
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # What the transactional outbox costs `POST /bookings` (on against off, in one process);
 # writes docs/benchmarks-outbox.md. Needs PostgreSQL (BENCH_DB_URL, emptied) and Redis.

@@ -1,6 +1,6 @@
 """The cost of live updates: 50 open pages polling the change version, measured.
 
-Starts the production server as `bench/run.py` does (gunicorn, DEBUG off, PostgreSQL, Redis)
+Starts the production server as `bench/run.py` does (granian, DEBUG off, PostgreSQL, Redis)
 on its own database (`BENCH_DB_URL`, emptied) and Redis database (`BENCH_REDIS_URL`, flushed),
 with one restaurant: a described floor of 30 tables and a day of 60 bookings. Then 50 clients,
 each signed in with a session of its own, behave as 50 open timeline pages do:
@@ -267,7 +267,7 @@ def report(results: list[dict]) -> str:
         f"50 open timeline pages: `GET /app/live/?v=…` every {EVERY:.0f} s, and on a 200 the two "
         "parts the page refreshes (the timeline's board and the waitlist). Each phase lasts "
         f"{PHASE_SECONDS} s. CPU is the seconds used per second of wall time (1.0 = one core): "
-        "the server's (gunicorn's master and workers), and the whole machine's (the server, "
+        "the server's (its main process and workers), and the whole machine's (the server, "
         "PostgreSQL, Redis, the 50 clients, and anything else running then).",
         "",
         "| phase | requests/s | server CPU | whole machine | load average after | changes "
@@ -322,7 +322,7 @@ def main() -> None:
     from restaurants.models import Restaurant
 
     day = (Restaurant.objects.get(pk=restaurant_id).today() + dt.timedelta(days=1)).isoformat()
-    server = bench.start_server("gthread", bench.GTHREAD)
+    server = bench.start_server()
     try:
         results = [
             phase("quiet", server, restaurant_id, keys, token, day, busy=False, naive=False),
