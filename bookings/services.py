@@ -69,22 +69,9 @@ def booking_create(
     """
     if idempotency is not None and (earlier := idempotent.earlier_booking(idempotency)):
         return earlier
-    wanted = None
-    if isinstance(restaurant, Restaurant):
-        wanted = _wanted(
-            restaurant,
-            date=date,
-            time_slot=time_slot,
-            client_name=client_name,
-            party_size=party_size,
-            phone=phone,
-            email=email,
-            notes=notes,
-        )
     try:
         return _booking_insert(
             restaurant=restaurant,
-            wanted=wanted,
             date=date,
             time_slot=time_slot,
             client_name=client_name,
@@ -152,7 +139,6 @@ def _wanted(
 def _booking_insert(
     *,
     restaurant: Restaurant | int,
-    wanted: _Wanted | None,
     date: dt.date,
     time_slot: str,
     client_name: str,
@@ -167,22 +153,25 @@ def _booking_insert(
     override_size: bool,
     language: str,
 ) -> Booking:
+    check = partial(
+        _wanted,
+        date=date,
+        time_slot=time_slot,
+        client_name=client_name,
+        party_size=party_size,
+        phone=phone,
+        email=email,
+        notes=notes,
+    )
+    # A restaurant given whole is checked before its lock; one given by id once its row is read.
+    wanted = check(restaurant) if isinstance(restaurant, Restaurant) else None
     with transaction.atomic():
         if isinstance(restaurant, Restaurant):
             has_tables = availability.lock_restaurant(restaurant.pk)
         else:
             restaurant, has_tables = availability.lock_restaurant_row(restaurant)
         if wanted is None:
-            wanted = _wanted(
-                restaurant,
-                date=date,
-                time_slot=time_slot,
-                client_name=client_name,
-                party_size=party_size,
-                phone=phone,
-                email=email,
-                notes=notes,
-            )
+            wanted = check(restaurant)
         # A request with the same key that held the lock before this one has committed by now.
         if idempotency is not None and (earlier := idempotent.earlier_booking(idempotency)):
             return earlier
