@@ -86,35 +86,29 @@ def test_a_booking_on_one_instance_is_in_the_cached_read_of_another_at_once(
         production_server(db_url=database, redis_url=settings.REDIS_URL) as second,
     ):
         assert first.url != second.url
-        # Both instances have read (and cached) the day.
-        for instance in (first, second):
+
+        def booked_at_noon(instance) -> int:
             read = instance.get(slots, headers=token).json()["slots"]
-            assert next(s for s in read if s["time"] == "12:00")["booked"] == 0
-        made = first.post(
-            "/bookings",
-            json={
-                "restaurant_id": restaurant.pk,
-                "date": tomorrow.isoformat(),
-                "time_slot": "12:00",
-                "client_name": "Anna",
-            },
-            headers=token,
-        )
-        assert made.status_code == 201, made.text
+            return next(s for s in read if s["time"] == "12:00")["booked"]
+
+        def book(instance, name: str) -> None:
+            made = instance.post(
+                "/bookings",
+                json={
+                    "restaurant_id": restaurant.pk,
+                    "date": tomorrow.isoformat(),
+                    "time_slot": "12:00",
+                    "client_name": name,
+                },
+                headers=token,
+            )
+            assert made.status_code == 201, made.text
+
+        # Both instances have read (and cached) the day.
+        assert booked_at_noon(first) == booked_at_noon(second) == 0
+        book(first, "Anna")
         # The other instance's very next read has it: the cache they share was updated.
-        read = second.get(slots, headers=token).json()["slots"]
-        assert next(s for s in read if s["time"] == "12:00")["booked"] == 1
+        assert booked_at_noon(second) == 1
         # And the other way round.
-        made = second.post(
-            "/bookings",
-            json={
-                "restaurant_id": restaurant.pk,
-                "date": tomorrow.isoformat(),
-                "time_slot": "12:00",
-                "client_name": "Boris",
-            },
-            headers=token,
-        )
-        assert made.status_code == 201, made.text
-        read = first.get(slots, headers=token).json()["slots"]
-        assert next(s for s in read if s["time"] == "12:00")["booked"] == 2
+        book(second, "Boris")
+        assert booked_at_noon(first) == 2
