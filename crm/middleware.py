@@ -28,8 +28,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
-        given = request.headers.get("X-Request-ID", "")
-        request.request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        request.request_id = request_id(request.headers.get("X-Request-ID", ""))
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         user = getattr(request, "user", None)
@@ -37,17 +36,36 @@ class RequestLogMiddleware:
             # Never looked at: reading it now would query the session, maybe of a database
             # that is down. DRF views set the real user, so API requests still log it.
             user = None
-        # The path only: query strings may carry personal data; headers (tokens) are never logged.
-        logger.info(
-            "request_id=%s method=%s path=%s status=%s duration_ms=%.1f user=%s",
+        log_request(
             request.request_id,
             request.method,
             request.path,
             response.status_code,
-            (time.perf_counter() - started) * 1000,
-            user.pk if user is not None and user.is_authenticated else "-",
+            started,
+            user.pk if user is not None and user.is_authenticated else None,
         )
         return response
+
+
+def request_id(given: str) -> str:
+    """The caller's `X-Request-ID` when it is short and plain, else a new one."""
+    return given if _SAFE_ID.match(given) else uuid.uuid4().hex
+
+
+def log_request(
+    request_id: str, method: str, path: str, status: int, started: float, user_id: int | None
+) -> None:
+    """The request's log line. The path only: query strings may carry personal data; headers
+    (tokens) are never logged."""
+    logger.info(
+        "request_id=%s method=%s path=%s status=%s duration_ms=%.1f user=%s",
+        request_id,
+        method,
+        path,
+        status,
+        (time.perf_counter() - started) * 1000,
+        "-" if user_id is None else user_id,
+    )
 
 
 class AuditActorMiddleware(AuditlogMiddleware):

@@ -4,6 +4,9 @@ Two Django handlers share the app: pages get every middleware in `settings.MIDDL
 request that carries a bearer token to an API path gets `settings.API_MIDDLEWARE`, without
 sessions, CSRF, messages, htmx and sign-in lockouts, which it does not use. That saves about
 a fifth of a cached slots read (docs/benchmarks.md).
+
+Before either, the hottest API request, a plain slots read of a cached day, is answered by
+`bookings.api.fast` without Django's handler; whatever it does not answer goes on as above.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ class Application:
 
         self.pages = get_wsgi_application()  # sets Django up
         self.api = ApiHandler()
+        from bookings.api.fast import FastSlotsRead
+
+        self.fast_read = FastSlotsRead()
         self.page_paths = settings.PAGE_PATH_PREFIXES
 
     def is_api_call(self, environ: dict) -> bool:
@@ -48,8 +54,14 @@ class Application:
         ).startswith(self.page_paths)
 
     def __call__(self, environ: dict, start_response):
-        handler = self.api if self.is_api_call(environ) else self.pages
-        return handler(environ, start_response)
+        if not self.is_api_call(environ):
+            return self.pages(environ, start_response)
+        answer = self.fast_read(environ)
+        if answer is None:
+            return self.api(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
 
 
 application = Application()

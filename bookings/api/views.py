@@ -8,6 +8,8 @@ errors the API's exception handler turns into 400/404/409/422. Their documentati
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpResponse
 from django.urls import reverse
 from rest_framework import exceptions, status
@@ -60,11 +62,13 @@ class DaySlotsApi(APIView):
             slots = slots_json_for_day_by_id(restaurant_id=rid, date=day, party=party)
         except Restaurant.DoesNotExist:
             raise exceptions.NotFound(RESTAURANT_NOT_FOUND) from None
-        # The slots go out as the cache holds them: the hot path parses and renders nothing.
-        return HttpResponse(
-            f'{{"restaurant_id":{rid},"date":"{day.isoformat()}","slots":{slots}}}',
-            content_type="application/json",
-        )
+        return HttpResponse(day_slots_body(rid, day, slots), content_type="application/json")
+
+
+def day_slots_body(restaurant_id: int, day: dt.date, slots: str) -> str:
+    """The v1 slots read's answer around the day's slots as the cache holds them (JSON text):
+    the hot path parses and renders nothing."""
+    return f'{{"restaurant_id":{restaurant_id},"date":"{day.isoformat()}","slots":{slots}}}'
 
 
 class BookingCreateApi(APIView):

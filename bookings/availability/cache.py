@@ -96,6 +96,23 @@ def read_json(
     return text
 
 
+def cached_json(restaurant_id: int, date: dt.date) -> str | None:
+    """The day's slots as JSON text if the cache holds them, else None (Redis down included):
+    a read that computes nothing, for the API's fast path (`bookings.api.fast`)."""
+    key = slots_key(restaurant_id, date)
+    client = _redis()
+    if client is None:
+        return cache.get(key)
+
+    from redis.exceptions import RedisError
+
+    try:
+        raw = client.get(key)
+    except RedisError:
+        return None  # the full read logs it and asks the database
+    return None if raw is None else raw.decode()
+
+
 def _read_local(key: str, field: str | None, compute: Callable[[], Slots]) -> str:
     """The in-process cache: the day's text, or the day's {party: text} dict."""
     cached = cache.get(key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework.negotiation import DefaultContentNegotiation
 
 # What API clients send: nothing (curl, wrk), anything (requests, fetch), or JSON itself.
-_ANY_OR_JSON = frozenset(("", "*/*", "application/json"))
+ANY_OR_JSON = frozenset(("", "*/*", "application/json"))
 
 
 class JSONFirstNegotiation(DefaultContentNegotiation):
@@ -21,7 +21,7 @@ class JSONFirstNegotiation(DefaultContentNegotiation):
             first.media_type == "application/json"
             and format_suffix is None
             and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
-            and request.META.get("HTTP_ACCEPT", "").strip() in _ANY_OR_JSON
+            and request.META.get("HTTP_ACCEPT", "").strip() in ANY_OR_JSON
         ):
             return first, first.media_type
         return super().select_renderer(request, renderers, format_suffix)
