@@ -33,7 +33,7 @@ from bookings.fields import (
 )
 from bookings.guests.services import guest_link_or_create
 from bookings.models import Booking, BookingTable
-from crm import sql
+from crm import audit
 from crm.outbox.models import EventKind
 from restaurants.models import Restaurant
 
@@ -203,9 +203,9 @@ def _booking_insert(
             created_by=created_by if created_by and created_by.is_authenticated else None,
             language=language,
         )
-        # save() with its INSERT written out (its signals sent: the audit log records it);
+        # save() with its INSERT written out, and the audit log's entry for it (crm.audit);
         # Booking.save's own part, a visit for a row made by hand, is given here.
-        sql.insert(booking, signals=True)
+        audit.insert_logged(booking)
         floor.hold_tables(booking, seated.tables, fresh=True)
         if idempotency is not None:
             idempotent.remember(idempotency, booking)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from bookings.models import Booking
 from bookings.services import booking_create
@@ -127,3 +128,72 @@ def test_a_new_bookings_audit_entry_is_the_one_save_records(restaurant, tomorrow
     assert (ours_changes["id"], theirs_changes["id"]) == ([None, made.pk], [None, saved.pk])
     made.refresh_from_db()
     assert made.created_at is not None and made.updated_at >= made.created_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_bookings_entry_is_the_one_auditlog_writes(host, restaurant, tomorrow):
+    """crm.audit writes a new booking's entry itself: field for field what auditlog's own
+    receiver writes for the same row, actor and address included."""
+    from auditlog.context import set_actor
+
+    from crm import audit
+
+    def entry_for(booking) -> dict:
+        entry = LogEntry.objects.get_for_object(booking).get()
+        values = {
+            field.attname: getattr(entry, field.attname)
+            for field in LogEntry._meta.concrete_fields
+            if field.name not in ("id", "timestamp")
+        }
+        values["changes"] = {
+            name: change
+            for name, change in entry.changes_dict.items()
+            if name not in ("id", "client_name")
+        }
+        values.pop("object_pk"), values.pop("object_id"), values.pop("object_repr")
+        return values
+
+    visit = timezone.now()
+
+    def booking(name: str) -> Booking:
+        return Booking(
+            restaurant=restaurant,
+            date=tomorrow,
+            time_slot="18:00",
+            client_name=name,
+            created_by=host,
+            starts_at=visit,
+            ends_at=visit,
+        )
+
+    with set_actor(host, remote_addr="10.1.2.3"):
+        ours = booking("Anna")
+        audit.insert_logged(ours)
+        theirs = booking("Boris")
+        theirs.save()  # auditlog's receiver writes this one
+    written, expected = entry_for(ours), entry_for(theirs)
+    assert written == expected
+    assert written["actor_id"] == host.pk and written["remote_addr"] == "10.1.2.3"
+    ours_entry = LogEntry.objects.get_for_object(ours).get()
+    assert ours_entry.object_id == ours.pk and ours_entry.object_repr == str(ours)
+    assert ours_entry.changes_dict["client_name"] == [None, "Anna"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_entry_when_the_log_is_turned_off(restaurant, tomorrow):
+    from auditlog.context import disable_auditlog
+
+    from crm import audit
+
+    with disable_auditlog():
+        booking = Booking(
+            restaurant=restaurant,
+            date=tomorrow,
+            time_slot="18:00",
+            client_name="Anna",
+            starts_at=timezone.now(),
+            ends_at=timezone.now(),
+        )
+        audit.insert_logged(booking)
+    assert booking.pk is not None
+    assert not LogEntry.objects.get_for_object(booking).exists()
