@@ -166,10 +166,11 @@ def _booking_insert(
     # A restaurant given whole is checked before its lock; one given by id once its row is read.
     wanted = check(restaurant) if isinstance(restaurant, Restaurant) else None
     with transaction.atomic():
+        # Its day's lock (and the row's shared lock): new bookings of other days go on meanwhile.
         if isinstance(restaurant, Restaurant):
-            has_tables = availability.lock_restaurant(restaurant.pk)
+            has_tables = availability.lock_restaurant(restaurant.pk, day=date)
         else:
-            restaurant, has_tables = availability.lock_restaurant_row(restaurant)
+            restaurant, has_tables = availability.lock_restaurant_row(restaurant, day=date)
         if wanted is None:
             wanted = check(restaurant)
         # A request with the same key that held the lock before this one has committed by now.

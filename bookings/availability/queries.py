@@ -29,44 +29,76 @@ def _active_statuses() -> tuple[str, list[str]]:
     return f"IN ({', '.join(['%s'] * len(statuses))})", statuses
 
 
-def lock_restaurant(restaurant_id: int) -> bool:
+def lock_restaurant(restaurant_id: int, *, day: dt.date | None = None) -> bool:
     """Hold the restaurant's row lock until the transaction ends (PostgreSQL); whether its floor
     is described (it has tables), read by the same statement.
+
+    Every write to a restaurant's bookings takes it. Without `day` it is the row's exclusive
+    lock (FOR UPDATE): one such write at a time, after the new bookings under way. With `day`
+    (a new booking) it is the row's shared lock and a lock of that day: new bookings of other
+    days go on side by side, those of one day one at a time, and an exclusive write waits for
+    them all as they wait for it. The day's lock is taken once the row's is held, so a write
+    holding the row (a waitlist party seated) may book inside it without a deadlock.
 
     SQLite has no row locks; its IMMEDIATE transactions already hold the database's write lock.
     """
     has_tables = f"EXISTS (SELECT 1 FROM {_table(Table)} WHERE restaurant_id = %s)"
     with connection.cursor() as cursor:
-        if connection.features.has_select_for_update:
-            cursor.execute(
-                f"SELECT {has_tables} FROM {_table(Restaurant)} WHERE id = %s FOR UPDATE",
-                [restaurant_id, restaurant_id],
-            )
-        else:
+        if not connection.features.has_select_for_update:
             cursor.execute(f"SELECT {has_tables}", [restaurant_id])
+        else:
+            cursor.execute(
+                *_locked(
+                    f"SELECT {has_tables} FROM {_table(Restaurant)} WHERE id = %s",
+                    [restaurant_id, restaurant_id],
+                    restaurant_id,
+                    day,
+                )
+            )
         row = cursor.fetchone()
     return bool(row and row[0])
 
 
-def lock_restaurant_row(restaurant_id: int) -> tuple[Restaurant, bool]:
+def lock_restaurant_row(
+    restaurant_id: int, *, day: dt.date | None = None
+) -> tuple[Restaurant, bool]:
     """`lock_restaurant`, reading the restaurant's row with it: the row as the lock's previous
     holder committed it, and whether its floor is described, one statement.
 
     For a write that comes with the restaurant's id alone (the API's booking), so the row is
     not read once more before the lock. Raises Restaurant.DoesNotExist.
     """
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    statement = (
+        f"SELECT {sql.columns(Restaurant)}, "
+        f"EXISTS (SELECT 1 FROM {_table(Table)} WHERE restaurant_id = %s) "
+        f"FROM {_table(Restaurant)} WHERE id = %s"
+    )
+    params: list = [restaurant_id, restaurant_id]
+    if connection.features.has_select_for_update:
+        statement, params = _locked(statement, params, restaurant_id, day)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {sql.columns(Restaurant)}, "
-            f"EXISTS (SELECT 1 FROM {_table(Table)} WHERE restaurant_id = %s) "
-            f"FROM {_table(Restaurant)} WHERE id = %s{lock}",
-            [restaurant_id, restaurant_id],
-        )
+        cursor.execute(statement, params)
         row = cursor.fetchone()
     if row is None:
         raise Restaurant.DoesNotExist(f"Restaurant {restaurant_id} does not exist.")
+    if day is not None and connection.features.has_select_for_update:
+        row = row[:-1]  # the day lock's empty column
     return sql.from_row(Restaurant, row[:-1]), bool(row[-1])
+
+
+def _locked(select: str, params: list, restaurant_id: int, day: dt.date | None) -> tuple[str, list]:
+    """A SELECT of the restaurant's row made to lock it as `lock_restaurant` says.
+
+    The day's lock is a transaction-level advisory lock keyed (restaurant id, the day's
+    ordinal). It is called in the outer query, on the row the inner one has locked, so it is
+    taken after the row's lock (a subquery with FOR SHARE is not merged into its outer one).
+    """
+    if day is None:
+        return f"{select} FOR UPDATE", params
+    return (
+        f"SELECT locked.*, pg_advisory_xact_lock(%s, %s) FROM ({select} FOR SHARE) AS locked",
+        [restaurant_id, day.toordinal(), *params],
+    )
 
 
 def slot_taken_and_tables(

@@ -140,9 +140,9 @@ def test_a_restaurant_not_yet_confirmed_refuses_an_api_booking(host_api, restaur
 
 
 def test_an_api_booking_reads_the_restaurant_with_its_lock(host_api, restaurant, tomorrow):
-    """One statement locks the restaurant's row and reads it (and whether its floor is
-    described); then the slot's count, the guest, the booking, its audit entry and its
-    event: six statements, none before the lock."""
+    """One statement locks the restaurant's row (shared) and the day, and reads the row (and
+    whether its floor is described); then the slot's count, the guest, the booking, its audit
+    entry and its event: six statements, none before the lock."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -161,7 +161,8 @@ def test_an_api_booking_reads_the_restaurant_with_its_lock(host_api, restaurant,
     first = statements[0]
     assert '"restaurants_restaurant"' in first and '"default_table_count"' in first
     if connection.vendor == "postgresql":
-        assert first.endswith("FOR UPDATE")
+        assert first.endswith("FOR SHARE) AS locked")
+        assert f"pg_advisory_xact_lock({restaurant.pk}, {tomorrow.toordinal()})" in first
     booking = Booking.objects.get()
     assert (booking.restaurant, booking.client_name, booking.source) == (
         restaurant,
