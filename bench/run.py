@@ -423,7 +423,64 @@ def in_process_costs(token: str, future: str) -> dict[str, float]:
         for n in range(count):
             call(n)
         costs[name] = (time.perf_counter() - started) / count * 1e6
-    return costs
+    return costs, booking_profile(lambda n: request("/bookings", "POST", booking_body(n)))
+
+
+# Where a v1 booking's time goes: (what, (the file's path ending, the function)).
+BOOKING_PARTS = [
+    (
+        "reading and checking the request's JSON (DRF)",
+        ("rest_framework/serializers.py", "is_valid"),
+    ),
+    (
+        "the restaurant's row and the day's lock",
+        ("bookings/availability/queries.py", "lock_restaurant_row"),
+    ),
+    ("the slot's check", ("bookings/services.py", "_seat")),
+    ("the guest's link", ("bookings/guests/services.py", "guest_link_or_create")),
+    ("the booking's row and its audit entry", ("crm/audit.py", "insert_logged")),
+    ("the event for webhooks and e-mails (outbox)", ("bookings/changes.py", "booking_event")),
+    ("the commit", ("django/db/backends/base/base.py", "commit")),
+    (
+        "after the commit: the day's cache dropped, the event handed to the queue",
+        ("django/db/backends/base/base.py", "run_and_clear_commit_hooks"),
+    ),
+]
+
+
+def booking_profile(book: Callable[[int], None], count: int = 300) -> list[tuple[str, float]]:
+    """Microseconds of each part of one `POST /bookings` (BOOKING_PARTS, and the rest: the
+    middleware, DRF's dispatch, the answer), from cProfile over `count` bookings in this process.
+
+    cProfile adds a cost to every Python call, so the figures are larger than the request's
+    own; their shares are what to read.
+    """
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for n in range(count):
+        book(100_000 + n)
+    profile.disable()
+    stats = pstats.Stats(profile).stats  # (file, line, function) → (…, cumulative, callers)
+
+    def cumulative(path: str, function: str) -> float:
+        return sum(
+            values[3]
+            for (file, _line, name), values in stats.items()
+            if name == function and file.endswith(path)
+        )
+
+    total = cumulative("crm/wsgi.py", "__call__")
+    parts = [(what, cumulative(*where)) for what, where in BOOKING_PARTS]
+    parts.append(
+        (
+            "the rest: server glue, middleware, DRF's dispatch, the answer",
+            total - sum(seconds for _what, seconds in parts),
+        )
+    )
+    return [(what, seconds / count * 1e6) for what, seconds in parts]
 
 
 # --- Servers --------------------------------------------------------------------------------
@@ -463,6 +520,41 @@ def children(pid: int) -> list[int]:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far, user and system (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def named(name: str) -> list[int]:
+    """The processes whose command is `name`."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
+def cpu_by_part(app: int) -> dict[str, float]:
+    """CPU seconds so far of the server whose master is `app` (it and its workers), of
+    PostgreSQL's processes and of Redis."""
+    return {
+        "app": sum(cpu_seconds(pid) for pid in [app, *children(app)]),
+        "PostgreSQL": sum(cpu_seconds(pid) for pid in named("postgres")),
+        "Redis": sum(cpu_seconds(pid) for pid in named("redis-server")),
+    }
 
 
 @dataclass
@@ -616,6 +708,8 @@ class Result:
     requests: int
     rps_low: float = 0.0
     rps_high: float = 0.0
+    # CPU seconds each part of the machine used during the run (`cpu_by_part`), when asked.
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok_rps(self) -> float:
@@ -634,6 +728,8 @@ class Load:
     env: dict[str, str] = field(default_factory=dict)
     connections: int = 32
     before_run: Callable[[], None] | None = None
+    # The server's master pid: its CPU, PostgreSQL's, Redis' and wrk's are measured per run.
+    cpu_of: int | None = None
 
     def run(self, name: str, seconds: int, run: int) -> Result:
         cmd = [
@@ -675,7 +771,17 @@ class Load:
     def measured(self, name: str, seconds: int, run: int) -> Result:
         if self.before_run:
             self.before_run()
-        return self.run(name, seconds, run)
+        if self.cpu_of is None:
+            return self.run(name, seconds, run)
+        # wrk's own CPU is read from its children's: it is gone when the run ends.
+        before, wrk_before = cpu_by_part(self.cpu_of), os.times()
+        result = self.run(name, seconds, run)
+        after, wrk_after = cpu_by_part(self.cpu_of), os.times()
+        result.cpu = {part: after[part] - before[part] for part in after}
+        result.cpu["wrk"] = (wrk_after.children_user + wrk_after.children_system) - (
+            wrk_before.children_user + wrk_before.children_system
+        )
+        return result
 
 
 def median(name: str, results: list[Result]) -> Result:
@@ -1029,6 +1135,25 @@ def pair_table(pairs: list[tuple[Result, Result]]) -> str:
     return "\n".join(lines)
 
 
+def cpu_table(pair: tuple[Result, Result], seconds: int) -> str:
+    """Milliseconds of CPU per 2xx answer of each part of the machine, ours and theirs."""
+    lines = ["| part | ours, ms | the brief's, ms |", "| --- | ---: | ---: |"]
+    answered = [result.ok_rps * seconds for result in pair]
+    parts = ["app", "PostgreSQL", "Redis", "wrk"]
+    for part in parts:
+        cells = [
+            result.cpu.get(part, 0) / n * 1000 for result, n in zip(pair, answered, strict=True)
+        ]
+        label = "the server" if part == "app" else part
+        lines.append(f"| {label} | {cells[0]:.2f} | {cells[1]:.2f} |")
+    totals = [sum(result.cpu.values()) for result in pair]
+    cells = [total / n * 1000 for total, n in zip(totals, answered, strict=True)]
+    busy = [total / (seconds * os.cpu_count()) for total in totals]
+    lines.append(f"| all of them | {cells[0]:.2f} | {cells[1]:.2f} |")
+    lines.append(f"| the cores' time used | {busy[0]:.0%} | {busy[1]:.0%} |")
+    return "\n".join(lines)
+
+
 def slow_table(checks: list[SlowClients]) -> str:
     lines = [
         "| server | request | answered | failed | p99 ms | max ms (when) |",
@@ -1146,7 +1271,7 @@ def main() -> None:
     seed_seconds = time.monotonic() - t
 
     print("measuring one request in one process", flush=True)
-    costs = in_process_costs(token, future)
+    costs, profile = in_process_costs(token, future)
 
     # The assistant's model: a fake one on loopback, whose streams go on until released.
     fake = FakeOpenAI(record=False).start()
@@ -1211,6 +1336,7 @@ def main() -> None:
                         script="book.lua",
                         env={**ours_env, **book_days},
                         before_run=forget_bench_bookings,
+                        cpu_of=server.process.pid,
                     ),
                     Load(
                         PEER_BASE,
@@ -1218,6 +1344,7 @@ def main() -> None:
                         script="book.lua",
                         env={**peer_env, **book_days},
                         before_run=peer.forget_bookings,
+                        cpu_of=peer.pid,
                     ),
                     **both,
                 )
@@ -1331,6 +1458,7 @@ def main() -> None:
         memory=memory,
         previous=previous,
         costs=costs,
+        profile=profile,
         setups=setup_rows,
         slow=slow,
         streams=streams,
@@ -1429,6 +1557,7 @@ def write_report(
     memory,
     previous,
     costs,
+    profile,
     setups,
     slow,
     streams,
@@ -1467,6 +1596,11 @@ def write_report(
         if large.rps_high >= small.rps_low and small.rps_high >= large.rps_low
         else f"The runs' ranges at 1,000 and at {bookings:,} bookings {ranges} do not overlap "
         "in this run."
+    )
+    cpu_lines = cpu_table(pairs[3], seconds)
+    profile_total = sum(us for _what, us in profile)
+    profile_lines = "\n".join(
+        f"| {what} | {us:,.0f} | {us / profile_total:.0%} |" for what, us in profile
     )
     memory_text = ", ".join(f"{rss:.0f} MiB / {pss:.0f} MiB" for rss, pss in memory)
     previous_text = (
@@ -1521,7 +1655,7 @@ from that one run, which took {total_seconds / 60:.1f} minutes.
 - The brief's stack: `../shared/peers/seed-stack/run.sh` (FastAPI, async SQLAlchemy on asyncpg,
   redis.asyncio, PyJWT; 2 uvicorn workers under gunicorn), started by the benchmark on the same
   PostgreSQL and Redis, databases of its own. It serves restaurant 1 only, 5 tables, slots
-  12:00–22:00, and locks the restaurant's row for each booking, as ours does.
+  12:00–22:00, and locks the restaurant's row for each booking (ours, the booking's day).
 - Load: `wrk -t2 -c32 -d{seconds}s --latency` from a second process on loopback (Lua scripts in
   `bench/lua/`), so the load generator shares the two cores with the servers.
 - Side by side, both get the same requests, for restaurant 1: the cached read of one day; the
@@ -1606,7 +1740,42 @@ data: what a request costs the app itself, without the server, the sockets or th
 {cost_lines}
 
 Under load the ratios are smaller than these, because wrk, Redis and PostgreSQL take their
-share of the two cores whatever the endpoint.
+share of the two cores whatever the endpoint. The cached read costs less than `/healthz`: a
+plain read of a cached day is answered before Django's handler (`bookings/api/fast.py`), where
+`/healthz` goes through the pages' whole middleware.
+
+## Where a booking's time goes
+
+CPU used per booking answered 2xx, during the side-by-side booking runs above (the median
+run of each), by part of the machine:
+
+{cpu_lines}
+
+One `POST /bookings` of restaurant 1 in one process, under cProfile ({len(profile)} parts; the
+profiler adds to every Python call, so read the shares):
+
+| part | µs | share |
+| --- | ---: | ---: |
+{profile_lines}
+
+Why the brief's stack books more per second:
+
+- It does less per booking: one row, under the restaurant's lock. Ours also links the guest,
+  writes an audit entry and an outbox event (the webhooks' and the guest's e-mails' source,
+  delivered by the task queue) in the same transaction, and hands the event to the queue and
+  drops the day's cache after it: the parts above, and PostgreSQL's share of the CPU.
+- Its bookings queue on the restaurant's row, one at a time. Ours lock the booking's day (and
+  the restaurant's row, shared; README, "Bookings that meet"), so on this load, random days,
+  they go side by side and the two cores are the limit; bookings of one day queue, as the
+  brief's do.
+
+Tried, by hand while building this (figures from single runs, not repeated by this script):
+8, 16 and 32 threads per worker, PostgreSQL pools of 2, 4 and 8 per worker, a queue in each
+worker in front of the restaurant's lock and a shorter interpreter switch interval all left
+bookings/s within the runs' spread while the restaurant's row was the one lock (sampled in
+`pg_stat_activity`, 11 of 16 connections waited on it; its holder was mostly waiting on the
+app). Writing the audit entry out (`crm/audit.py`) took a tenth off the time the lock was
+held; the day's lock took the side-by-side bookings from 200 to 268/s in one run.
 
 ## Memory
 

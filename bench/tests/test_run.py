@@ -109,3 +109,42 @@ def test_targets_missed():
         "memory per worker within 10% of the previous report's (RSS and PSS)",
         "PostgreSQL connections under booking load ≤ 2 workers × 8",
     ]
+
+
+def test_cpu_per_booking_by_part():
+    ours, theirs = result(100), result(400)
+    ours.cpu = {"app": 4.0, "PostgreSQL": 1.0, "Redis": 0.1, "wrk": 0.1}
+    theirs.cpu = {"app": 4.0, "PostgreSQL": 4.0, "Redis": 0.4, "wrk": 0.4}
+    lines = run.cpu_table((ours, theirs), seconds=10).splitlines()
+    # 1,000 bookings and 4,000 in 10 s: 4 ms of the server's CPU each for ours, 1 for theirs.
+    assert "| the server | 4.00 | 1.00 |" in lines
+    assert "| PostgreSQL | 1.00 | 1.00 |" in lines
+    assert "| all of them | 5.20 | 2.20 |" in lines
+
+
+def test_cpu_seconds_of_this_process_grow_and_of_a_gone_one_are_zero():
+    import os
+
+    before = run.cpu_seconds(os.getpid())
+    sum(n * n for n in range(2_000_000))
+    assert run.cpu_seconds(os.getpid()) > before
+    assert run.cpu_seconds(2**22 + 1) == 0.0  # past the kernel's largest pid
+
+
+def test_each_part_of_the_booking_profile_is_still_where_it_says():
+    """The profile finds its parts by file and function: a part moved elsewhere would read 0."""
+    import importlib
+    import inspect
+
+    for _what, (path, function) in run.BOOKING_PARTS:
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        defined_here = [
+            value
+            for value in vars(module).values()
+            if getattr(value, "__module__", None) == module.__name__
+        ]
+        assert any(
+            getattr(value, "__name__", None) == function
+            or (inspect.isclass(value) and function in vars(value))
+            for value in defined_here
+        ), f"{function} is not defined in {path}"

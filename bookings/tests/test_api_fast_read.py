@@ -219,3 +219,16 @@ def test_a_booking_shows_in_the_next_fast_read(token, path, restaurant, tomorrow
     assert json.loads(fast(environ)[2]) == after
     booked = {s["time"]: s["booked"] for s in after["slots"]}
     assert booked["18:00"] == {s["time"]: s["booked"] for s in before["slots"]}["18:00"] + 1
+
+
+def test_a_database_down_while_checking_the_token_is_the_chains_to_answer(token, path, monkeypatch):
+    from django.db import OperationalError
+
+    full_chain(environ_for(path, token))  # the day is cached
+    reader = FastSlotsRead()
+
+    def down(validated_token):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(reader.auth, "get_user", down)
+    assert fast(environ_for(path, token), reader) is None
