@@ -1764,10 +1764,10 @@ Why the brief's stack books more per second:
   writes an audit entry and an outbox event (the webhooks' and the guest's e-mails' source,
   delivered by the task queue) in the same transaction, and hands the event to the queue and
   drops the day's cache after it: the parts above, and PostgreSQL's share of the CPU.
-- Its bookings queue on the restaurant's row, one at a time. Ours lock the booking's day (and
-  the restaurant's row, shared; README, "Bookings that meet"), so on this load, random days,
-  they go side by side and the two cores are the limit; bookings of one day queue, as the
-  brief's do.
+- Its bookings queue on the restaurant's row, one at a time. Ours lock the booking's day
+  (and the restaurant's row, shared: README, "Bookings never overbook"), so on this load,
+  random days, they go side by side and the two cores are the limit; bookings of one day
+  queue, as the brief's do.
 
 Tried, by hand while building this (figures from single runs, not repeated by this script):
 8, 16 and 32 threads per worker, PostgreSQL pools of 2, 4 and 8 per worker, a queue in each
