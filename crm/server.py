@@ -63,10 +63,6 @@ def preload() -> None:
 
     gc.collect()
     gc.freeze()
-    import sys
-
-    if os.environ.get("SWITCH"):
-        sys.setswitchinterval(float(os.environ["SWITCH"]))
 
 
 def main() -> None:

@@ -37,8 +37,8 @@ def lock_restaurant(restaurant_id: int, *, day: dt.date | None = None) -> bool:
     lock (FOR UPDATE): one such write at a time, after the new bookings under way. With `day`
     (a new booking) it is the row's shared lock and a lock of that day: new bookings of other
     days go on side by side, those of one day one at a time, and an exclusive write waits for
-    them all as they wait for it. The day's lock is taken once the row's is held, so a write
-    holding the row (a waitlist party seated) may book inside it without a deadlock.
+    them all as they wait for it. The day's lock is taken once the row's is held, so a
+    transaction already holding the row's exclusive lock may book inside it without a deadlock.
 
     SQLite has no row locks; its IMMEDIATE transactions already hold the database's write lock.
     """

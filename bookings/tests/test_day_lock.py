@@ -121,16 +121,16 @@ def test_other_writes_wait_for_a_new_booking_and_it_for_them(restaurant, tomorro
 
 
 def test_a_write_holding_the_restaurant_may_book_inside_it(restaurant, tomorrow):
-    """A waitlist party seated books inside the restaurant's exclusive lock: taking the row's
-    shared lock and the day's there is no deadlock, and other new bookings wait for it."""
+    """A booking made inside a transaction that holds the restaurant's exclusive lock takes the
+    row's shared lock and the day's there without a deadlock; other new bookings wait."""
 
-    def seat_and_book():
+    def lock_and_book():
         lock_restaurant(restaurant.pk)
         return booking_create(
             restaurant=restaurant, date=tomorrow, time_slot="20:00", client_name="Waiting party"
         )
 
-    holder = Holder(seat_and_book)
+    holder = Holder(lock_and_book)
     try:
         new = Write(book(restaurant, tomorrow + dt.timedelta(days=3)))
         assert new.is_waiting()
