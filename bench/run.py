@@ -1443,7 +1443,7 @@ def main() -> None:
             short = max(secs // 2, 3)
             health_row = wrk("healthz", "/healthz", seconds=short)
             read_row = wrk("cached", f"/bookings/1/{future}", seconds=short, headers=auth)
-            setup_rows.append((setup.label, health_row, read_row))
+            setup_rows.append((setup.label, health_row, read_row, server.worker_memory_mib()))
             if setup.slow_clients:
                 slow.append(slow_clients_check(setup.label, token, future, seconds=secs))
         finally:
@@ -1470,6 +1470,11 @@ def main() -> None:
         runs=runs,
     )
     print(f"wrote {REPORT.relative_to(ROOT)} in {(time.monotonic() - started) / 60:.1f} minutes")
+
+
+# Per worker, RSS and PSS in MiB, in the report before the production server and the connection
+# pools changed (gunicorn gthread 2 × 32 threads, persistent connections; 2026-12-07).
+BEFORE_MEMORY = [(124.0, 100.0), (128.0, 104.0)]
 
 
 def mean(values) -> float:
@@ -1524,6 +1529,15 @@ def targets(*, pairs, memory, previous, slow, streams, held, small, large, booki
             f"{streams.still_open} of {STREAMS} open throughout; "
             f"{streams.cached.ok_rps:,.0f} cached reads/s, {streams.booking.ok_rps:,.0f} "
             f"bookings/s; {streams.connections} connections",
+        ),
+        (
+            "memory per worker within 10% of the report's before this server and its pools "
+            f"(RSS {mean(m[0] for m in BEFORE_MEMORY):.0f} MiB, PSS "
+            f"{mean(m[1] for m in BEFORE_MEMORY):.0f} MiB)",
+            rss <= 1.1 * mean(m[0] for m in BEFORE_MEMORY)
+            and pss <= 1.1 * mean(m[1] for m in BEFORE_MEMORY),
+            f"RSS {rss / mean(m[0] for m in BEFORE_MEMORY) - 1:+.0%}, "
+            f"PSS {pss / mean(m[1] for m in BEFORE_MEMORY) - 1:+.0%}",
         ),
         (
             "memory per worker within 10% of the previous report's (RSS and PSS)",
@@ -1611,11 +1625,12 @@ def write_report(
         else "The previous report had no figures to compare with."
     )
     setup_lines = [
-        "| setup | `/healthz` 2xx/s | p99 ms | cached slots 2xx/s | p99 ms |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| setup | `/healthz` 2xx/s | p99 ms | cached slots 2xx/s | p99 ms | RSS / PSS |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
         *(
-            f"| {label} | {h.ok_rps:,.0f} | {h.p99:.1f} | {r.ok_rps:,.0f} | {r.p99:.1f} |"
-            for label, h, r in setups
+            f"| {label} | {h.ok_rps:,.0f} | {h.p99:.1f} | {r.ok_rps:,.0f} | {r.p99:.1f} | "
+            f"{mean(m[0] for m in mem):.0f} / {mean(m[1] for m in mem):.0f} MiB |"
+            for label, h, r, mem in setups
         ),
     ]
     slow_notes = "\n".join(
@@ -1786,7 +1801,8 @@ the processes sharing them): {memory_text}.
 
 ## Server setups
 
-Each setup served `/healthz` and the cached slots read for {max(seconds // 2, 3)} s:
+Each setup served `/healthz` and the cached slots read for {max(seconds // 2, 3)} s; its
+memory is per worker after that (a fresh server: less than after the whole run above):
 
 {chr(10).join(setup_lines)}
 
