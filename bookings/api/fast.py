@@ -125,14 +125,15 @@ class FastSlotsRead:
             return None  # a miss: the full chain reads the database and fills the cache
         language = translation.get_language_from_request(SimpleNamespace(COOKIES={}, META=environ))
         body = day_slots_body(restaurant_id, day, slots).encode()
+        rid = request_id(environ.get("HTTP_X_REQUEST_ID", ""))
         headers = [
             *self.fixed_headers,
             ("Content-Length", str(len(body))),
             ("Content-Language", language),
-            ("X-Request-ID", request_id(environ.get("HTTP_X_REQUEST_ID", ""))),
+            ("X-Request-ID", rid),
         ]
         if secure and self.hsts:
             headers.append(("Strict-Transport-Security", self.hsts))
         full_path = environ.get("SCRIPT_NAME", "").rstrip("/") + path  # request.path, as Django's
-        log_request(headers[-1][1], "GET", full_path, 200, started, user.pk)
+        log_request(rid, "GET", full_path, 200, started, user.pk)
         return "200 OK", headers, body

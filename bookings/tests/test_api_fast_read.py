@@ -116,7 +116,7 @@ def test_a_superuser_and_a_manager_get_it_too(superuser, manager, path):
         same_but_the_request_id(fast(environ), full)
 
 
-def test_behind_https_it_sends_hsts_as_django_does(token, path, settings):
+def test_behind_https_it_sends_hsts_as_django_does(token, path, settings, caplog):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 3600
@@ -126,8 +126,12 @@ def test_behind_https_it_sends_hsts_as_django_does(token, path, settings):
     reader, handler = FastSlotsRead(), ApiHandler()
     secure = environ_for(path, token, HTTP_X_FORWARDED_PROTO="https")
     full = full_chain(secure, handler)
-    answer = fast(secure, reader)
+    secure["HTTP_X_REQUEST_ID"] = "secure-1"
+    with caplog.at_level(logging.INFO, "crm.request"):
+        answer = fast(secure, reader)
     same_but_the_request_id(answer, full)
+    assert answer[1]["X-Request-ID"] == "secure-1"
+    assert caplog.records[-1].getMessage().startswith("request_id=secure-1 method=GET")
     assert answer[1]["Strict-Transport-Security"] == "max-age=3600; includeSubDomains"
     # Plain HTTP is redirected by Django, so the fast path leaves it alone.
     plain = environ_for(path, token)
