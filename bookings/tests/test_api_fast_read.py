@@ -4,18 +4,17 @@ full chain, byte for byte but the request id, and the full chain for everything 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import logging
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings.api.fast import FastSlotsRead
 from bookings.services import booking_create
 from crm.api.jwt import refresh_token_for
+from crm.tests.wsgi import wsgi_call, wsgi_environ
 from crm.tokens.services import tokens_revoke_all
 from crm.wsgi import ApiHandler, application
 
@@ -23,37 +22,12 @@ pytestmark = pytest.mark.django_db
 
 
 def environ_for(path: str, token: str, **extra: str) -> dict:
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_AUTHORIZATION": f"Bearer {token}",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.url_scheme": "http",
-        **extra,
-    }
+    return wsgi_environ(path, token=token, **extra)
 
 
 def full_chain(environ: dict, handler: ApiHandler | None = None) -> tuple[str, dict, bytes]:
     """The answer of Django's API handler, which the fast path stands in for."""
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"], answer["headers"] = status, dict(headers)
-
-    # As Django's test client does: the test's database connection stays open across the call.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        body = b"".join((handler or application.api)(dict(environ), start_response))
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return answer["status"], answer["headers"], body
+    return wsgi_call(handler or application.api, dict(environ))
 
 
 def fast(environ: dict, reader: FastSlotsRead | None = None):

@@ -3,51 +3,23 @@ API's middleware (no sessions, CSRF, messages, htmx, lockouts); everything else 
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 from django.conf import settings
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from crm.api.jwt import refresh_token_for
+from crm.tests.wsgi import wsgi_call, wsgi_environ
 from crm.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
 
 def call(path: str, *, token: str = "", method: str = "GET", body: bytes = b""):
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "CONTENT_LENGTH": str(len(body)),
-        "CONTENT_TYPE": "application/json",
-    }
-    if token:
-        environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"] = int(status.split()[0])
-        answer["headers"] = dict(headers)
-
-    # As Django's test client does: the test's database connection stays open across the call.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        answer["body"] = b"".join(application(environ, start_response))
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return answer
+    status, headers, content = wsgi_call(
+        application, wsgi_environ(path, token=token, method=method, body=body)
+    )
+    return {"status": int(status.split()[0]), "headers": headers, "body": content}
 
 
 def test_the_api_chain_leaves_out_only_what_pages_use():
