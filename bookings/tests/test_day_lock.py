@@ -14,6 +14,8 @@ from django.db import connections, transaction
 from bookings.availability import lock_restaurant
 from bookings.models import Booking
 from bookings.services import booking_cancel, booking_create
+from restaurants.models import Restaurant
+from restaurants.services import restaurant_update_settings
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -110,6 +112,18 @@ def test_other_writes_wait_for_a_new_booking_and_it_for_them(restaurant, tomorro
     finally:
         holder.end()
     assert cancel.done().status == Booking.Status.CANCELLED
+    # …and so does a change of the restaurant's settings, which updates its row.
+    holder = Holder(lambda: lock_restaurant(restaurant.pk, day=tomorrow + dt.timedelta(days=6)))
+    try:
+        settings_change = Write(
+            lambda: restaurant_update_settings(
+                restaurant=Restaurant.objects.get(pk=restaurant.pk), default_table_count=3
+            )
+        )
+        assert settings_change.is_waiting()
+    finally:
+        holder.end()
+    assert settings_change.done().default_table_count == 3
     # An exclusive write under way: a new booking of any day waits for it.
     holder = Holder(lambda: lock_restaurant(restaurant.pk))
     try:
