@@ -133,6 +133,17 @@ def open_panel(page, name: str):
     return panel
 
 
+def open_panel_from_day_list(page, live_server, booking, viewport, language: str):
+    """Signed in as the host at this width and language, the booking's panel opened from the
+    day's list."""
+    page.set_viewport_size(viewport)
+    sign_in(page)
+    use_language(page, live_server, language)
+    page.goto(f"/app/bookings/?date={DAY.isoformat()}")
+    page.locator(f'#day-bookings [data-booking="{booking.pk}"] [data-open-panel]').click()
+    return page.locator("#booking-dialog #booking-panel")
+
+
 MOVE_WORDS = {
     "en": ("Time", "Party size", "Tables", "Save changes", "Saved: Anna", "time: 20:00 → 21:00"),
     "ru": (
@@ -199,12 +210,7 @@ def test_a_cancel_is_undone_from_the_day_list(
     evening, page, live_server, host, restaurant, viewport, language
 ):
     anna = booking_create(restaurant=restaurant, date=DAY, time_slot="20:00", client_name="Anna")
-    page.set_viewport_size(viewport)
-    sign_in(page)
-    use_language(page, live_server, language)
-    page.goto(f"/app/bookings/?date={DAY.isoformat()}")
-    page.locator(f'#day-bookings [data-booking="{anna.pk}"] [data-open-panel]').click()
-    panel = page.locator("#booking-dialog #booking-panel")
+    panel = open_panel_from_day_list(page, live_server, anna, viewport, language)
     page.once("dialog", lambda confirm: confirm.accept())
     panel.locator('[data-action="cancelled"]').click()
     expect(panel).to_have_attribute("data-status", "cancelled")
@@ -377,12 +383,7 @@ def test_an_open_panel_keeps_what_the_host_typed_and_offers_a_reload(
     evening, page, live_server, host, restaurant, viewport, language
 ):
     anna = booking_create(restaurant=restaurant, date=DAY, time_slot="20:00", client_name="Anna")
-    page.set_viewport_size(viewport)
-    sign_in(page)
-    use_language(page, live_server, language)
-    page.goto(f"/app/bookings/?date={DAY.isoformat()}")
-    page.locator(f'#day-bookings [data-booking="{anna.pk}"] [data-open-panel]').click()
-    panel = page.locator("#booking-dialog #booking-panel")
+    panel = open_panel_from_day_list(page, live_server, anna, viewport, language)
     panel.locator("#panel_notes").fill("typed, not saved")
     api = api_client_for(host)
     changed = api.patch(f"/bookings/{anna.pk}", {"party_size": 4}, format="json")

@@ -130,6 +130,19 @@ def test_a_new_bookings_audit_entry_is_the_one_save_records(restaurant, tomorrow
     assert made.created_at is not None and made.updated_at >= made.created_at
 
 
+def new_booking(restaurant, date, name: str, visit, **extra) -> Booking:
+    """A booking not saved yet, its visit a moment (what the audit log records, not a real one)."""
+    return Booking(
+        restaurant=restaurant,
+        date=date,
+        time_slot="18:00",
+        client_name=name,
+        starts_at=visit,
+        ends_at=visit,
+        **extra,
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_new_bookings_entry_is_the_one_auditlog_writes(host, restaurant, tomorrow):
     """crm.audit writes a new booking's entry itself: field for field what auditlog's own
@@ -156,15 +169,7 @@ def test_a_new_bookings_entry_is_the_one_auditlog_writes(host, restaurant, tomor
     visit = timezone.now()
 
     def booking(name: str) -> Booking:
-        return Booking(
-            restaurant=restaurant,
-            date=tomorrow,
-            time_slot="18:00",
-            client_name=name,
-            created_by=host,
-            starts_at=visit,
-            ends_at=visit,
-        )
+        return new_booking(restaurant, tomorrow, name, visit, created_by=host)
 
     with set_actor(host, remote_addr="10.1.2.3"):
         ours = booking("Anna")
@@ -186,14 +191,7 @@ def test_no_entry_when_the_log_is_turned_off(restaurant, tomorrow):
     from crm import audit
 
     with disable_auditlog():
-        booking = Booking(
-            restaurant=restaurant,
-            date=tomorrow,
-            time_slot="18:00",
-            client_name="Anna",
-            starts_at=timezone.now(),
-            ends_at=timezone.now(),
-        )
+        booking = new_booking(restaurant, tomorrow, "Anna", timezone.now())
         audit.insert_logged(booking)
     assert booking.pk is not None
     assert not LogEntry.objects.get_for_object(booking).exists()
