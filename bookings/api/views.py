@@ -144,7 +144,9 @@ class DayBookingsApi(APIView):
         query = DayBookingsQuery(
             data={
                 **({"date": params["date"]} if "date" in params else {}),
-                "status": [s for raw in params.getlist("status") for s in raw.split(",") if s],
+                # Each given status is checked, an empty one too: `?status=` is a 400, as the
+                # schema's enum says, not a filter that quietly lets every booking through.
+                "status": [s.strip() for raw in params.getlist("status") for s in raw.split(",")],
             }
         )
         query.is_valid(raise_exception=True)

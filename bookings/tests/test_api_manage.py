@@ -78,6 +78,9 @@ def test_days_bookings_filter_by_status(service_day, host_api, restaurant, query
     [
         ("date=2025-13-45", "date", "Enter a real date as YYYY-MM-DD."),
         ("status=lost", "status", "Unknown status “lost”. Choose one of: confirmed, seated"),
+        # An empty status is not "any": the schema's enum refuses it, and so does the API.
+        ("status=", "status", "Unknown status “”. Choose one of: confirmed, seated"),
+        ("status=seated,", "status", "Unknown status “”. Choose one of: confirmed, seated"),
     ],
 )
 def test_days_bookings_with_a_bad_filter_answer_400(host_api, restaurant, query, field, message):
